@@ -1,0 +1,109 @@
+/* frames.c - anonymous page frames and their reference counts.
+ *
+ * A private page written by one process is one frame. fork() shares the
+ * parent's frames with the child (copy_page_range marks them copy-on-write)
+ * instead of copying them, so they are counted once in AnonPages until one
+ * side writes (do_wp_page: a new frame for the writer, unless it is the
+ * last user) or both sides let go. Frames are kept as ranges with a count.
+ * Units: frame ids (one per page).
+ */
+#include "mm_internal.h"
+
+
+static struct ovc_frames *frames_of(struct ovc_itnode *n)
+{
+	return n ? container_of(n, struct ovc_frames, node) : NULL;
+}
+
+static struct ovc_frames *frames_new(struct ovc_machine *m, uint64_t s,
+				     uint64_t e, uint32_t refs)
+{
+	struct ovc_frames *f = ovc_pool_alloc(&m->frames_pool);
+
+	if (!f)
+		OVC_BUG("out of memory for frames");
+	f->node.start = s;
+	f->node.end = e;
+	f->refs = refs;
+	if (ovc_itree_insert(&m->frames, &f->node))
+		OVC_BUG("frame ranges overlap");
+	return f;
+}
+
+/* Split f at 'at'; f keeps the lower part. */
+static void frames_split(struct ovc_machine *m, struct ovc_frames *f, uint64_t at)
+{
+	uint64_t end = f->node.end;
+
+	ovc_itree_set(&m->frames, &f->node, f->node.start, at);
+	frames_new(m, at, end, f->refs);
+}
+
+uint64_t frames_alloc(struct ovc_machine *m, uint64_t n)
+{
+	uint64_t f = m->next_frame;
+	struct ovc_frames *last = frames_of(ovc_itree_last(&m->frames));
+
+	m->next_frame += n;
+	m->phys.anon += n;
+	if (last && last->node.end == f && last->refs == 1)
+		ovc_itree_set(&m->frames, &last->node, last->node.start, f + n);
+	else
+		frames_new(m, f, f + n, 1);
+	return f;
+}
+
+/* Add d to the count of every frame in [f, f+n); free frames reaching 0. */
+static void frames_adjust(struct ovc_machine *m, uint64_t f, uint64_t n, int d)
+{
+	uint64_t end = f + n;
+	struct ovc_frames *x = frames_of(ovc_itree_find_after(&m->frames, f));
+
+	while (x && x->node.start < end) {
+		if (x->node.start < f) {
+			frames_split(m, x, f);
+			x = frames_of(ovc_itree_next(&m->frames, &x->node));
+			continue;
+		}
+		if (x->node.end > end)
+			frames_split(m, x, end);
+		x->refs = (uint32_t)((int)x->refs + d);
+		if (x->refs == 0) {
+			struct ovc_frames *next = frames_of(ovc_itree_next(&m->frames, &x->node));
+			uint64_t len = x->node.end - x->node.start;
+
+			m->phys.anon -= len;
+			phys_give(m, len);
+			ovc_itree_remove(&m->frames, &x->node);
+			ovc_pool_free(&m->frames_pool, x);
+			x = next;
+			continue;
+		}
+		x = frames_of(ovc_itree_next(&m->frames, &x->node));
+	}
+}
+
+void frames_get(struct ovc_machine *m, uint64_t f, uint64_t n)
+{
+	frames_adjust(m, f, n, +1);
+}
+
+void frames_put(struct ovc_machine *m, uint64_t f, uint64_t n)
+{
+	frames_adjust(m, f, n, -1);
+}
+
+uint64_t frames_run(const struct ovc_machine *m, uint64_t f, uint64_t n, int *shared)
+{
+	uint64_t at = f, end = f + n;
+	struct ovc_frames *x = frames_of(ovc_itree_find(&m->frames, f));
+
+	if (!x)
+		OVC_BUG("resident page without a frame");
+	*shared = x->refs > 1;
+	while (x && x->node.start <= at && at < end && (x->refs > 1) == *shared) {
+		at = x->node.end;
+		x = frames_of(ovc_itree_next(&m->frames, &x->node));
+	}
+	return (at < end ? at : end) - f;
+}

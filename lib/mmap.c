@@ -1,0 +1,233 @@
+/* mmap.c - mmap(2): where a mapping goes, what it is charged, and why it
+ * may be refused.
+ *
+ * Mirrors do_mmap() and mmap_region() (mm/mmap.c; 2.6.32 do_mmap_pgoff):
+ * map_count, address, mlock limit, may_expand_vm, MAP_FIXED unmapping,
+ * then the commit charge for accountable mappings (accountable_mapping():
+ * private, writable, not hugetlb, not NORESERVE), then the VMA is created
+ * or merged into a neighbour. MAP_NORESERVE is ignored under
+ * overcommit_memory=2 except for hugetlb. Units: pages, bytes at the API.
+ */
+#include "mm_internal.h"
+
+static uint32_t prot_flags(unsigned prot)
+{
+	return (prot & OVC_PROT_READ ? OVC_VM_READ : 0) |
+	       (prot & OVC_PROT_WRITE ? OVC_VM_WRITE : 0) |
+	       (prot & OVC_PROT_EXEC ? OVC_VM_EXEC : 0);
+}
+
+static uint32_t mmap_flags(const struct ovc_machine *m, const struct ovc_task *t,
+			   const struct ovc_mmap_req *q)
+{
+	uint32_t f = prot_flags(q->prot);
+
+	if (q->flags & OVC_MAP_SHARED)
+		f |= OVC_VM_SHARED;
+	if (q->flags & OVC_MAP_HUGETLB)
+		f |= OVC_VM_HUGETLB;
+	if (q->flags & OVC_MAP_GROWSDOWN)
+		f |= OVC_VM_GROWSDOWN;
+	if (q->flags & OVC_MAP_LOCKED || t->mlock_future)
+		f |= OVC_VM_LOCKED;
+	/* do_mmap(): MAP_NORESERVE only counts when overcommit is allowed. */
+	if (q->flags & OVC_MAP_NORESERVE &&
+	    (m->vm.overcommit_memory != 2 || f & OVC_VM_HUGETLB))
+		f |= OVC_VM_NORESERVE;
+	return f;
+}
+
+/* accountable_mapping() */
+static int accountable(uint32_t f)
+{
+	if (f & (OVC_VM_HUGETLB | OVC_VM_SHARED | OVC_VM_NORESERVE))
+		return 0;
+	return (f & OVC_VM_WRITE) != 0;
+}
+
+/* get_unmapped_area(): a free hint, else the highest gap below mmap_base. */
+static int pick_address(const struct ovc_mm *mm, uint64_t hint, uint64_t len,
+			uint64_t *out)
+{
+	if (hint && hint + len <= OVC_TASK_TOP && hint >= OVC_MMAP_MIN &&
+	    !vma_first_in(mm, hint, hint + len)) {
+		*out = hint;
+		return 0;
+	}
+	if (!ovc_itree_gap_topdown(&mm->vmas, len, OVC_MMAP_MIN, mm->mmap_base, out))
+		return 0;
+	return ovc_itree_gap_topdown(&mm->vmas, len, OVC_MMAP_MIN, OVC_TASK_TOP, out);
+}
+
+/* mlock_future_check(): locked memory over RLIMIT_MEMLOCK is EAGAIN. */
+static int mlock_ok(const struct ovc_machine *m, const struct ovc_task *t,
+		    uint32_t f, uint64_t len, struct ovc_result *r)
+{
+	uint64_t lim = t->rlim.memlock;
+
+	if (!(f & OVC_VM_LOCKED) || t->cap_ipc_lock || lim == OVC_UNLIMITED)
+		return 1;
+	if (t->mm->locked_vm + len <= lim >> m->page_shift)
+		return 1;
+	r->limit = lim >> m->page_shift;
+	r->value = t->mm->locked_vm + len;
+	refuse(r, EAGAIN, OVC_CAUSE_MLOCK);
+	return 0;
+}
+
+/* Pages of VM_ACCOUNT VMAs inside [s, e). */
+static uint64_t accounted_in(const struct ovc_mm *mm, uint64_t s, uint64_t e)
+{
+	uint64_t n = 0;
+
+	for (struct ovc_vma *v = vma_first_in(mm, s, e); v && v->node.start < e;
+	     v = vma_next(mm, v)) {
+		if (!(v->flags & OVC_VM_ACCOUNT))
+			continue;
+		n += (v->node.end < e ? v->node.end : e) -
+		     (v->node.start > s ? v->node.start : s);
+	}
+	return n;
+}
+
+/* Pages of any VMA inside [s, e) (count_vma_pages_range). */
+static uint64_t mapped_in(const struct ovc_mm *mm, uint64_t s, uint64_t e)
+{
+	uint64_t n = 0;
+
+	for (struct ovc_vma *v = vma_first_in(mm, s, e); v && v->node.start < e;
+	     v = vma_next(mm, v))
+		n += (v->node.end < e ? v->node.end : e) -
+		     (v->node.start > s ? v->node.start : s);
+	return n;
+}
+
+/* hugetlb_reserve_pages(): the pool must hold the whole mapping unless
+ * NORESERVE. Returns 1 if reserved. */
+static int huge_reserve(struct ovc_machine *m, uint64_t pages, uint32_t f,
+			struct ovc_result *r)
+{
+	uint64_t per = m->huge.size_kb >> (m->page_shift - 10);
+	uint64_t need = (pages + per - 1) / per;
+
+	if (f & OVC_VM_NORESERVE)
+		return 1;
+	if (m->huge.free - m->huge.resv < need) {
+		r->limit = m->huge.free - m->huge.resv;
+		r->value = need;
+		refuse(r, ENOMEM, OVC_CAUSE_HUGETLB);
+		return 0;
+	}
+	m->huge.resv += need;
+	return 1;
+}
+
+/* mmap_region() from the limits on: returns the new VMA or NULL (r says). */
+static struct ovc_vma *map_region(struct ovc_machine *m, struct ovc_task *t,
+				  uint64_t s, uint64_t len, uint32_t f,
+				  uint32_t obj, uint64_t pgoff, struct ovc_result *r)
+{
+	struct ovc_mm *mm = t->mm;
+	uint64_t over = mapped_in(mm, s, s + len);
+	uint64_t keep = 0;
+	struct ovc_vma *v;
+
+	if (m->profile.syscall->fixed_keeps_old && accountable(f))
+		keep = accounted_in(mm, s, s + len);
+
+	/* may_expand_vm() counts only the pages a MAP_FIXED adds (3.x+). */
+	mm->total_vm -= over;
+	int ok = may_expand_vm(m, t, f, len, r);
+	mm->total_vm += over;
+	if (!ok)
+		return NULL;
+	/* 6.12+ charges the net growth first and keeps the old mapping if the
+	 * charge fails (the old charge moves to the new VMA); older kernels
+	 * unmap first, so a refused MAP_FIXED leaves a hole. */
+	if (!keep && over && unmap_range(m, t, s, s + len, 0, r))
+		return NULL;
+	if (accountable(f)) {
+		if (!charge(m, t, mm, len - keep, r))
+			return NULL;
+		f |= OVC_VM_ACCOUNT;
+	}
+	if (keep)
+		unmap_range(m, t, s, s + len, 1, r);
+	if (f & OVC_VM_HUGETLB && !huge_reserve(m, len, f, r)) {
+		if (f & OVC_VM_ACCOUNT)
+			uncharge(m, t, len, r);
+		return NULL;
+	}
+	v = vma_new(m, s, s + len, f, obj, obj ? pgoff : s);
+	vma_insert(m, mm, v);
+	return vma_merge_around(m, mm, v);
+}
+
+/* A shared anonymous mapping is backed by a shmem object that carries its
+ * own charge (shmem_zero_setup -> shmem_acct_size): full size now, or page
+ * by page when NORESERVE was honoured. */
+static int shared_anon_object(struct ovc_machine *m, struct ovc_task *t,
+			      uint64_t len, uint32_t f, uint32_t *obj,
+			      struct ovc_result *r)
+{
+	struct ovc_object *o;
+	const struct ovc_mm *who = m->profile.syscall->shmem_charges_mm ? t->mm : NULL;
+
+	if (!(f & OVC_VM_NORESERVE) && !charge(m, t, who, len, r))
+		return -1;
+	o = obj_new(m, OVC_OBJ_SHMEM, len);
+	o->noreserve = (f & OVC_VM_NORESERVE) != 0;
+	o->charged = o->noreserve ? 0 : len;
+	*obj = o->id;
+	return 0;
+}
+
+int ovc_mmap(struct ovc_machine *m, int tid, const struct ovc_mmap_req *q,
+	     struct ovc_result *r)
+{
+	struct ovc_task *t = ovc_task_get(m, tid);
+	uint64_t len, s, pgoff = q->offset >> m->page_shift;
+	uint32_t f, obj = q->obj;
+	struct ovc_vma *v;
+
+	if (!t || !t->mm)
+		return -OVC_E_STATE;
+	f = mmap_flags(m, t, q);
+	len = (q->len + m->page_size - 1) >> m->page_shift;
+	if (f & OVC_VM_HUGETLB) {
+		uint64_t per = m->huge.size_kb >> (m->page_shift - 10);
+		len = (len + per - 1) / per * per;
+	}
+	if (!q->len || q->addr & (m->page_size - 1) || (obj && !obj_get(m, obj)))
+		return refuse(r, EINVAL, OVC_CAUSE_INVAL);
+	if (t->mm->vmas.count > m->vm.max_map_count) {
+		r->limit = m->vm.max_map_count;
+		r->value = t->mm->vmas.count;
+		return refuse(r, ENOMEM, OVC_CAUSE_MAP_COUNT);
+	}
+	s = q->addr >> m->page_shift;
+	if (q->flags & OVC_MAP_FIXED) {
+		if (!s || s + len > OVC_TASK_TOP)
+			return refuse(r, EINVAL, OVC_CAUSE_INVAL);
+	} else if (pick_address(t->mm, s, len, &s)) {
+		return refuse(r, ENOMEM, OVC_CAUSE_NO_SPACE);
+	}
+	if (!mlock_ok(m, t, f, len, r))
+		return 0;
+	if (!obj && f & OVC_VM_SHARED && !(f & OVC_VM_HUGETLB) &&
+	    shared_anon_object(m, t, len, f, &obj, r))
+		return 0;
+	v = map_region(m, t, s, len, f, obj, pgoff, r);
+	if (!v) {
+		if (obj && !q->obj)
+			obj_unmapped(m, obj_get(m, obj), t->cpu);
+		return 0;
+	}
+	r->addr = s << m->page_shift;
+	r->vma_start = v->node.start;
+	r->vma_pages = vma_pages(v);
+	if (q->flags & OVC_MAP_POPULATE || f & OVC_VM_LOCKED)
+		ovc_touch(m, tid, r->addr, len << m->page_shift,
+			  (f & OVC_VM_WRITE) && !(f & OVC_VM_SHARED) ? 1 : 0, r);
+	return 0;
+}

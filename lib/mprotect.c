@@ -1,0 +1,83 @@
+/* mprotect.c - mprotect(2): write permission costs commit.
+ *
+ * Mirrors mprotect_fixup() (mm/mprotect.c): a private VMA gaining write
+ * permission for the first time (none of ACCOUNT, WRITE, HUGETLB, SHARED,
+ * NORESERVE) is charged for the pages changed; the VMA is split at the
+ * range's edges and merged back where it can be. From 6.7 an anonymous
+ * private VMA never faulted loses its charge when made read-only.
+ * Units: pages, bytes at the API.
+ */
+#include "mm_internal.h"
+
+static int fixup(struct ovc_machine *m, struct ovc_task *t, struct ovc_vma *v,
+		 uint64_t s, uint64_t e, uint32_t newflags, struct ovc_result *r)
+{
+	struct ovc_mm *mm = t->mm;
+	uint64_t charged = 0, freed = 0;
+	int err;
+
+	if (newflags == v->flags)
+		return 0;
+	if (newflags & OVC_VM_WRITE &&
+	    !(v->flags & (OVC_VM_ACCOUNT | OVC_VM_WRITE | OVC_VM_HUGETLB |
+			  OVC_VM_SHARED | OVC_VM_NORESERVE))) {
+		charged = e - s;
+		if (!may_expand_vm(m, t, newflags, charged, r))
+			return -1;
+		if (!charge(m, t, mm, charged, r))
+			return -1;
+		newflags |= OVC_VM_ACCOUNT;
+	} else if (m->profile.syscall->mprotect_unaccount &&
+		   v->flags & OVC_VM_ACCOUNT && !v->obj && !v->anon_vma &&
+		   !(newflags & OVC_VM_WRITE)) {
+		freed = e - s;
+		newflags &= ~(uint32_t)OVC_VM_ACCOUNT;
+	}
+	v = vma_isolate(m, mm, v, s, e, &err);
+	if (!v) {
+		uncharge(m, t, charged, r);
+		r->limit = m->vm.max_map_count;
+		r->value = mm->vmas.count;
+		refuse(r, ENOMEM, OVC_CAUSE_MAP_COUNT);
+		return -1;
+	}
+	vma_set_flags(mm, v, newflags);
+	vma_merge_around(m, mm, v);
+	uncharge(m, t, freed, r);
+	return 0;
+}
+
+int ovc_mprotect(struct ovc_machine *m, int tid, uint64_t addr, uint64_t len,
+		 unsigned prot, struct ovc_result *r)
+{
+	struct ovc_task *t = ovc_task_get(m, tid);
+	uint32_t bits = OVC_VM_READ | OVC_VM_WRITE | OVC_VM_EXEC;
+	uint32_t want;
+	uint64_t s, e;
+
+	if (!t || !t->mm)
+		return -OVC_E_STATE;
+	if (addr & (m->page_size - 1))
+		return refuse(r, EINVAL, OVC_CAUSE_INVAL);
+	want = (prot & OVC_PROT_READ ? OVC_VM_READ : 0) |
+	       (prot & OVC_PROT_WRITE ? OVC_VM_WRITE : 0) |
+	       (prot & OVC_PROT_EXEC ? OVC_VM_EXEC : 0);
+	s = addr >> m->page_shift;
+	e = (addr + len + m->page_size - 1) >> m->page_shift;
+	/* do_mprotect_pkey(): VMAs are changed one by one from the start; a
+	 * hole stops the walk with ENOMEM, leaving earlier changes done. */
+	while (s < e) {
+		struct ovc_vma *v = vma_find(t->mm, s);
+		uint64_t ve;
+
+		if (!v)
+			return refuse(r, ENOMEM, OVC_CAUSE_NO_VMA);
+		ve = v->node.end < e ? v->node.end : e;
+		r->vma_start = v->node.start;
+		r->vma_pages = vma_pages(v);
+		if (fixup(m, t, v, s, ve, (v->flags & ~bits) | want, r))
+			return 0;
+		s = ve;
+	}
+	return 0;
+}

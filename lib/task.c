@@ -1,0 +1,148 @@
+/* task.c - processes: creation, the task table, exit, limits.
+ *
+ * A task is a process as the OOM killer and the commit rules see it: pid,
+ * credentials, oom_score_adj, the CPU its counter updates land on, its
+ * rlimits, and an mm it may share (vfork, CLONE_VM). Tasks are never
+ * removed from the table, so indices stay valid; an exited task keeps its
+ * slot with no mm. Mirrors copy_process() and do_exit() as far as memory
+ * goes (kernel/fork.c, kernel/exit.c).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "mm_internal.h"
+
+struct ovc_task *ovc_task_get(struct ovc_machine *m, int tid)
+{
+	if (tid < 0 || (size_t)tid >= m->ntasks)
+		return NULL;
+	if (m->tasks[tid].state != OVC_TASK_RUNNING)
+		return NULL;
+	return &m->tasks[tid];
+}
+
+static int task_slot(struct ovc_machine *m, int *tid, struct ovc_err *e)
+{
+	if (m->ntasks == m->tasks_cap) {
+		size_t cap = m->tasks_cap ? m->tasks_cap * 2 : 64;
+		struct ovc_task *t = realloc(m->tasks, cap * sizeof(*t));
+
+		if (!t)
+			return ovc_err_set(e, OVC_E_NOMEM, "out of memory for tasks");
+		m->tasks = t;
+		m->tasks_cap = cap;
+	}
+	*tid = (int)m->ntasks++;
+	memset(&m->tasks[*tid], 0, sizeof(m->tasks[*tid]));
+	return 0;
+}
+
+/* TASK_COMM_LEN: the kernel keeps 15 characters of the name. */
+static void set_comm(struct ovc_task *t, const char *name)
+{
+	size_t n = strlen(name);
+
+	if (n > sizeof(t->comm) - 1)
+		n = sizeof(t->comm) - 1;
+	memcpy(t->comm, name, n);
+	t->comm[n] = 0;
+}
+
+static int pid_for(struct ovc_machine *m, int want)
+{
+	if (want > 0) {
+		if (want >= m->next_pid)
+			m->next_pid = want + 1;
+		return want;
+	}
+	return m->next_pid++;
+}
+
+int ovc_task_create(struct ovc_machine *m, const struct ovc_task_spec *s,
+		    int *tid, struct ovc_err *e)
+{
+	struct ovc_task *t;
+	int rc = task_slot(m, tid, e);
+
+	if (rc)
+		return rc;
+	t = &m->tasks[*tid];
+	t->pid = pid_for(m, s->pid);
+	t->parent = s->parent;
+	t->uid = s->uid;
+	t->admin = s->admin < 0 ? s->uid == 0 : s->admin != 0;
+	t->cap_resource = t->cap_rawio = t->cap_ipc_lock = t->admin;
+	t->oom_score_adj = s->oom_score_adj;
+	t->nice = s->nice;
+	t->cpu = m->ncpus ? s->cpu % m->ncpus : 0;
+	t->kthread = s->kthread != 0;
+	t->state = OVC_TASK_RUNNING;
+	t->rlim.as = t->rlim.data = t->rlim.stack = OVC_UNLIMITED;
+	t->rlim.memlock = 8ull << 20;	/* the usual 8 MiB default */
+	set_comm(t, s->comm ? s->comm : "task");
+	if (!t->kthread)
+		t->mm = mm_new(m);
+	return 0;
+}
+
+/* copy_process(): a child with the parent's credentials and limits. */
+int task_clone(struct ovc_machine *m, int parent, int *tid, struct ovc_err *e)
+{
+	int rc = task_slot(m, tid, e);
+	struct ovc_task *t;
+
+	if (rc)
+		return rc;
+	t = &m->tasks[*tid];
+	*t = m->tasks[parent];
+	t->pid = pid_for(m, 0);
+	t->parent = parent;
+	t->mm = NULL;
+	t->in_vfork = 0;
+	t->cpu_time_ms = 0;
+	return 0;
+}
+
+/* exit_mm(): drop the task's reference; the last user uncharges. */
+int ovc_exit(struct ovc_machine *m, int tid, struct ovc_result *r)
+{
+	struct ovc_task *t = ovc_task_get(m, tid);
+	int64_t before;
+
+	if (!t)
+		return -OVC_E_STATE;
+	before = ovc_pcpu_sum(&m->committed);
+	if (t->mm)
+		mm_put(m, t->mm, t->cpu);
+	t->mm = NULL;
+	t->in_vfork = 0;
+	t->state = OVC_TASK_EXITED;
+	r->delta = ovc_pcpu_sum(&m->committed) - before;
+	return 0;
+}
+
+int ovc_mlockall(struct ovc_machine *m, int tid, int future)
+{
+	struct ovc_task *t = ovc_task_get(m, tid);
+
+	if (!t)
+		return -OVC_E_STATE;
+	t->mlock_future = future != 0;
+	return 0;
+}
+
+int ovc_setrlimit(struct ovc_machine *m, int tid, char which, uint64_t bytes)
+{
+	struct ovc_task *t = ovc_task_get(m, tid);
+
+	if (!t)
+		return -OVC_E_STATE;
+	switch (which) {
+	case 'A': t->rlim.as = bytes; break;
+	case 'D': t->rlim.data = bytes; break;
+	case 'L': t->rlim.memlock = bytes; break;
+	case 'S': t->rlim.stack = bytes; break;
+	default: return -OVC_E_RANGE;
+	}
+	return 0;
+}
