@@ -76,8 +76,9 @@ int ovc_brk(struct ovc_machine *m, int tid, uint64_t new_brk, struct ovc_result 
 	if (newp < oldp) {
 		unmap_range(m, t, newp, oldp, 0, r);
 	} else if (newp > oldp) {
-		/* The next mapping (plus the stack guard gap) must not be in the way. */
-		if (vma_first_in(mm, oldp, newp))
+		/* The next mapping must leave a page free above the new break
+		 * (find_vma_intersection(oldbrk, newbrk + PAGE_SIZE)). */
+		if (vma_first_in(mm, oldp, newp + 1))
 			return refused(mm, r, OVC_CAUSE_NO_SPACE);
 		if (!do_brk(m, t, oldp, newp - oldp, r))
 			return 0;

@@ -171,9 +171,9 @@ static int shared_anon_object(struct ovc_machine *m, struct ovc_task *t,
 			      struct ovc_result *r)
 {
 	struct ovc_object *o;
-	const struct ovc_mm *who = m->profile.syscall->shmem_charges_mm ? t->mm : NULL;
-
-	if (!(f & OVC_VM_NORESERVE) && !charge(m, t, who, len, r))
+	/* shmem_acct_size() admits against current->mm in every era
+	 * (2.6.32's _kern variant passes current->mm too). */
+	if (!(f & OVC_VM_NORESERVE) && !charge(m, t, t->mm, len, r))
 		return -1;
 	o = obj_new(m, OVC_OBJ_SHMEM, len);
 	o->noreserve = (f & OVC_VM_NORESERVE) != 0;
