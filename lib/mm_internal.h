@@ -57,6 +57,8 @@ int range_mapped(const struct ovc_mm *mm, uint64_t start, uint64_t end);
  * stay in Committed_AS (mremap moves them). */
 int unmap_range(struct ovc_machine *m, struct ovc_task *t, uint64_t start,
 		uint64_t end, int keep_charge, struct ovc_result *r);
+int unmap_would_fail(const struct ovc_machine *m, const struct ovc_mm *mm,
+		     uint64_t start, uint64_t end);
 
 /* Carve [start, end) out of v (which overlaps it) as its own VMA, splitting
  * at most twice. Returns the VMA covering exactly the overlap, or NULL with
@@ -112,6 +114,7 @@ uint64_t phys_take(struct ovc_machine *m, uint64_t n, struct ovc_result *r);
 void phys_give(struct ovc_machine *m, uint64_t n);
 
 /* shm.c */
+uint64_t obj_reclaim(struct ovc_machine *m, uint64_t want);
 struct ovc_object *obj_get(struct ovc_machine *m, uint32_t id);
 struct ovc_object *obj_new(struct ovc_machine *m, uint32_t kind, uint64_t pages);
 void obj_unmapped(struct ovc_machine *m, struct ovc_object *o, unsigned cpu);

@@ -122,37 +122,54 @@ static int huge_reserve(struct ovc_machine *m, uint64_t pages, uint32_t f,
 	return 1;
 }
 
+/* 6.12's __mmap_region() gathers the old VMAs first and keeps them until
+ * the new mapping is sure: a refusal leaves the old mapping in place, and
+ * only the pages not already charged are charged (none: no test at all).
+ * Returns 0 to go on, or -1 refused with nothing changed. */
+static int fixed_keep_old(struct ovc_machine *m, struct ovc_task *t, uint64_t s,
+			  uint64_t len, int acct, uint64_t *net, struct ovc_result *r)
+{
+	if (unmap_would_fail(m, t->mm, s, s + len)) {
+		r->limit = m->vm.max_map_count;
+		r->value = t->mm->vmas.count;
+		refuse(r, ENOMEM, OVC_CAUSE_MAP_COUNT);
+		return -1;
+	}
+	if (acct)
+		*net = len - accounted_in(t->mm, s, s + len);
+	return 0;
+}
+
 /* mmap_region() from the limits on: returns the new VMA or NULL (r says). */
 static struct ovc_vma *map_region(struct ovc_machine *m, struct ovc_task *t,
 				  uint64_t s, uint64_t len, uint32_t f,
 				  uint32_t obj, uint64_t pgoff, struct ovc_result *r)
 {
 	struct ovc_mm *mm = t->mm;
-	uint64_t over = mapped_in(mm, s, s + len);
-	uint64_t keep = 0;
+	uint64_t over = mapped_in(mm, s, s + len), net = len;
+	int keep = m->profile.syscall->fixed_keeps_old && over;
+	int acct = accountable(f), ok;
 	struct ovc_vma *v;
-
-	if (m->profile.syscall->fixed_keeps_old && accountable(f))
-		keep = accounted_in(mm, s, s + len);
 
 	/* may_expand_vm() counts only the pages a MAP_FIXED adds (3.x+). */
 	mm->total_vm -= over;
-	int ok = may_expand_vm(m, t, f, len, r);
+	ok = may_expand_vm(m, t, f, len, r);
 	mm->total_vm += over;
 	if (!ok)
 		return NULL;
-	/* 6.12+ charges the net growth first and keeps the old mapping if the
-	 * charge fails (the old charge moves to the new VMA); older kernels
-	 * unmap first, so a refused MAP_FIXED leaves a hole. */
-	if (!keep && over && unmap_range(m, t, s, s + len, 0, r))
+	/* Before 6.12 the old range is unmapped first, so a refusal leaves
+	 * a hole. */
+	if (keep ? fixed_keep_old(m, t, s, len, acct, &net, r) :
+	    over && unmap_range(m, t, s, s + len, 0, r))
 		return NULL;
-	if (accountable(f)) {
-		if (!charge(m, t, mm, len - keep, r))
+	if (acct) {
+		if (net && !charge(m, t, mm, net, r))
 			return NULL;
 		f |= OVC_VM_ACCOUNT;
 	}
+	/* The old range's charge carries over to an accountable mapping. */
 	if (keep)
-		unmap_range(m, t, s, s + len, 1, r);
+		unmap_range(m, t, s, s + len, acct, r);
 	if (f & OVC_VM_HUGETLB && !huge_reserve(m, len, f, r)) {
 		if (f & OVC_VM_ACCOUNT)
 			uncharge(m, t, len, r);

@@ -9,6 +9,26 @@
  */
 #include "mm_internal.h"
 
+/* 4.5+: refuse only when the new flags would break RLIMIT_DATA and the old
+ * ones did not ("!may_expand_vm(new) && may_expand_vm(old)"): that can
+ * only happen when a private mapping becomes writable. */
+static int data_limit_ok(const struct ovc_machine *m, const struct ovc_task *t,
+			 uint32_t old, uint32_t newflags, uint64_t pages,
+			 struct ovc_result *r)
+{
+	uint64_t lim = t->rlim.data;
+
+	if (!m->profile.syscall->data_rlimit_mmap || lim == OVC_UNLIMITED ||
+	    !is_data_mapping(newflags) || is_data_mapping(old))
+		return 1;
+	if (t->mm->data_vm + pages <= lim >> m->page_shift)
+		return 1;
+	r->limit = lim >> m->page_shift;
+	r->value = t->mm->data_vm + pages;
+	refuse(r, ENOMEM, OVC_CAUSE_RLIMIT_DATA);
+	return 0;
+}
+
 static int fixup(struct ovc_machine *m, struct ovc_task *t, struct ovc_vma *v,
 		 uint64_t s, uint64_t e, uint32_t newflags, struct ovc_result *r)
 {
@@ -18,12 +38,12 @@ static int fixup(struct ovc_machine *m, struct ovc_task *t, struct ovc_vma *v,
 
 	if (newflags == v->flags)
 		return 0;
+	if (!data_limit_ok(m, t, v->flags, newflags, e - s, r))
+		return -1;
 	if (newflags & OVC_VM_WRITE &&
 	    !(v->flags & (OVC_VM_ACCOUNT | OVC_VM_WRITE | OVC_VM_HUGETLB |
 			  OVC_VM_SHARED | OVC_VM_NORESERVE))) {
 		charged = e - s;
-		if (!may_expand_vm(m, t, newflags, charged, r))
-			return -1;
 		if (!charge(m, t, mm, charged, r))
 			return -1;
 		newflags |= OVC_VM_ACCOUNT;

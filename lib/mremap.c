@@ -52,7 +52,7 @@ static int grow(struct ovc_machine *m, struct ovc_task *t, struct ovc_vma *v,
 	if (!may_expand_vm(m, t, v->flags, add, r))
 		return 0;
 	cost = dontunmap ? len : add;
-	if (v->flags & OVC_VM_ACCOUNT) {
+	if (v->flags & OVC_VM_ACCOUNT && cost) {
 		if (!charge(m, t, mm, cost, r))
 			return commit_refused(m, r);
 		charged = cost;
@@ -93,7 +93,13 @@ int ovc_mremap(struct ovc_machine *m, int tid, uint64_t addr, uint64_t old_len,
 
 	if (!t || !t->mm)
 		return -OVC_E_STATE;
-	if (addr & (m->page_size - 1) || !new_len)
+	if (addr & (m->page_size - 1) || !new_len ||
+	    (flags & OVC_MREMAP_FIXED && !(flags & OVC_MREMAP_MAYMOVE)))
+		return refuse(r, EINVAL, OVC_CAUSE_INVAL);
+	/* MREMAP_DONTUNMAP (5.7) moves a mapping of unchanged size. */
+	if (flags & OVC_MREMAP_DONTUNMAP &&
+	    (!m->profile.syscall->has_dontunmap || !(flags & OVC_MREMAP_MAYMOVE) ||
+	     old_len != new_len))
 		return refuse(r, EINVAL, OVC_CAUSE_INVAL);
 	s = addr >> m->page_shift;
 	old = (old_len + m->page_size - 1) >> m->page_shift;
@@ -104,10 +110,15 @@ int ovc_mremap(struct ovc_machine *m, int tid, uint64_t addr, uint64_t old_len,
 	r->vma_start = v->node.start;
 	r->vma_pages = vma_pages(v);
 	r->addr = addr;
-	if (len <= old) {
+	if (!(flags & (OVC_MREMAP_FIXED | OVC_MREMAP_DONTUNMAP))) {
 		if (len < old)
 			unmap_range(m, t, s + len, s + old, 0, r);
-		return 0;
+		if (len <= old)
+			return 0;
+	} else if (len < old) {
+		/* mremap_to(): a shrinking move drops the tail first. */
+		unmap_range(m, t, s + len, s + old, 0, r);
+		old = len;
 	}
 	return grow(m, t, v, s, old, len, flags, new_addr >> m->page_shift, r);
 }

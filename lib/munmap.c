@@ -21,6 +21,17 @@ static void drop_vma(struct ovc_machine *m, struct ovc_mm *mm, struct ovc_vma *v
 		obj_unmapped(m, o, cpu);
 }
 
+/* do_munmap() (3.10+): punching a hole inside one VMA needs a map_count
+ * slot; the kernel checks before any split. */
+int unmap_would_fail(const struct ovc_machine *m, const struct ovc_mm *mm,
+		     uint64_t start, uint64_t end)
+{
+	struct ovc_vma *v = vma_first_in(mm, start, end);
+
+	return v && v->node.start < start && end < v->node.end &&
+	       mm->vmas.count >= m->vm.max_map_count;
+}
+
 int unmap_range(struct ovc_machine *m, struct ovc_task *t, uint64_t start,
 		uint64_t end, int keep_charge, struct ovc_result *r)
 {
@@ -30,10 +41,7 @@ int unmap_range(struct ovc_machine *m, struct ovc_task *t, uint64_t start,
 
 	if (!v)
 		return 0;
-	/* do_munmap(): splitting the first VMA in two, with its tail kept,
-	 * needs a map_count slot (the kernel checks before any split). */
-	if (v->node.start < start && end < v->node.end &&
-	    mm->vmas.count >= m->vm.max_map_count) {
+	if (unmap_would_fail(m, mm, start, end)) {
 		r->limit = m->vm.max_map_count;
 		r->value = mm->vmas.count;
 		refuse(r, ENOMEM, OVC_CAUSE_MAP_COUNT);

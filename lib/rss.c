@@ -136,7 +136,8 @@ void phys_give(struct ovc_machine *m, uint64_t n)
 
 /* The page allocator, simplified to what decides commit-era outcomes:
  * pages come from free memory above the min watermark; below it, clean
- * page cache is reclaimed first. What cannot be found is a shortfall (the
+ * page cache is reclaimed first (cache of no modelled file, then files
+ * nobody maps). What cannot be found is a shortfall (the
  * OOM killer's moment). */
 uint64_t phys_take(struct ovc_machine *m, uint64_t n, struct ovc_result *r)
 {
@@ -152,6 +153,13 @@ uint64_t phys_take(struct ovc_machine *m, uint64_t n, struct ovc_result *r)
 		avail += take;
 		if (r)
 			r->reclaimed += take;
+	}
+	if (avail < n) {
+		uint64_t got = obj_reclaim(m, n - avail);
+
+		avail += got;
+		if (r)
+			r->reclaimed += got;
 	}
 	if (avail < n)
 		n = avail;

@@ -191,6 +191,38 @@ int ovc_file_read(struct ovc_machine *m, uint32_t obj, uint64_t offset,
 	return 0;
 }
 
+/* Reclaim up to want clean page-cache pages of files that nobody maps,
+ * from the end of each file (the inactive file LRU, roughly). Returns the
+ * pages freed. */
+uint64_t obj_reclaim(struct ovc_machine *m, uint64_t want)
+{
+	uint64_t got = 0;
+
+	for (size_t i = 0; i < m->nobjs && got < want; i++) {
+		struct ovc_object *o = m->objs[i];
+		struct ovc_itnode *n;
+
+		if (o->kind != OVC_OBJ_FILE || o->maps)
+			continue;
+		while (got < want && (n = ovc_itree_last(&o->cache))) {
+			uint64_t len = n->end - n->start;
+			uint64_t take = len < want - got ? len : want - got;
+
+			if (take == len) {
+				ovc_itree_remove(&o->cache, n);
+				ovc_pool_free(&m->extent_pool, extent_of(n));
+			} else {
+				ovc_itree_set(&o->cache, n, n->start, n->end - take);
+			}
+			o->cached -= take;
+			m->phys.file -= take;
+			phys_give(m, take);
+			got += take;
+		}
+	}
+	return got;
+}
+
 /* drop_caches=1: clean page cache that nobody maps goes back to free. */
 void ovc_drop_caches(struct ovc_machine *m, struct ovc_result *r)
 {

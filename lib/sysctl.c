@@ -204,11 +204,12 @@ int ovc_sysctl_write(struct ovc_machine *m, enum ovc_sysctl_key k, int64_t v,
 	case OVC_SYSCTL_USER_RESERVE_KBYTES:
 		return write_ulong(&vm->user_reserve_kbytes, v, adm->has_user_reserve, r);
 	case OVC_SYSCTL_MIN_FREE_KBYTES:
-		/* min_free_kbytes_sysctl_handler: the watermarks and
-		 * totalreserve follow in reclaim's code, not here. */
+		/* min_free_kbytes_sysctl_handler -> setup_per_zone_wmarks():
+		 * the watermarks and totalreserve follow at once. */
 		if (!in_range(v, 0, INT_MAX))
 			return refuse(r, EINVAL);
 		vm->min_free_kbytes = (uint64_t)v;
+		ovc_watermarks_update(m);
 		return 0;
 	case OVC_SYSCTL_MAX_MAP_COUNT:
 		if (!in_range(v, 0, INT_MAX))
@@ -218,7 +219,9 @@ int ovc_sysctl_write(struct ovc_machine *m, enum ovc_sysctl_key k, int64_t v,
 	case OVC_SYSCTL_WATERMARK_SCALE_FACTOR:
 		if (!m->profile.watermark->has_scale_factor)
 			return refuse(r, ENOENT);
-		return write_int(&vm->watermark_scale_factor, v, 1, 1000, r);
+		write_int(&vm->watermark_scale_factor, v, 1, 1000, r);
+		ovc_watermarks_update(m);
+		return 0;
 	case OVC_SYSCTL_PANIC_ON_OOM:
 		return write_int(&vm->panic_on_oom, v, 0, 2, r);
 	case OVC_SYSCTL_OOM_KILL_ALLOCATING_TASK:

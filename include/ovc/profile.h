@@ -67,6 +67,7 @@ struct ovc_syscall_era {
 	uint8_t data_rlimit_mmap;	/* RLIMIT_DATA also limits private writable mmap (4.7+) */
 	uint8_t mprotect_unaccount;	/* unfaulted anon VMA made read-only is uncharged (6.7+) */
 	uint8_t fixed_keeps_old;	/* a refused MAP_FIXED keeps the old mapping (6.12+) */
+	uint8_t has_dontunmap;		/* MREMAP_DONTUNMAP exists (5.7+) */
 };
 
 /* Watermarks and the default vm.min_free_kbytes. */
