@@ -42,6 +42,9 @@ struct ovc_step {
 struct ovc_trace {
 	char *scenario;		/* file name */
 	char *kernel;		/* profile name */
+	uint64_t page_size;	/* bytes; struct ovc_result counts pages of this size */
+	unsigned ncpus;
+	int overcommit_memory;	/* vm.overcommit_memory before the first step */
 	struct ovc_meminfo start;	/* meminfo before the first step */
 	struct ovc_meminfo end;		/* and after the last */
 	struct ovc_step *steps;

@@ -1,0 +1,211 @@
+/* real.h - the real executor: a scenario's operations as real system calls on the running kernel.
+ *
+ * `ovc exec FILE` runs the statements of a parsed scenario on this
+ * machine: one controller (the calling process) and one real process per
+ * scenario task, each serving commands over a socketpair. Every step is
+ * recorded in the same struct ovc_trace the model runner fills, so the two
+ * can be compared field by field (docs/exec.md says what differs).
+ *
+ * Parts:   real.c        driver: boot sysctls, statements, steps, teardown
+ *          real_ops.c    controller side, one function per operation
+ *          real_task.c   task processes seen from the controller: spawn,
+ *                        command/reply with timeouts, death and its cause
+ *          real_serve.c  the task server (runs inside each task process)
+ *          real_chan.c   the command channel's messages and fd passing
+ *          real_expect.c expect lines against the real values
+ *          real_proc.c   pure /proc parsers and their file wrappers
+ *          real_machine.c the machine as measured, as scenario lines
+ * State:   struct ovc_real (driver) and struct real_task, owned by the
+ *          caller of ovc_real_run. The task server keeps its buffers in
+ *          one static struct (it may not use the heap, see real_serve.c),
+ *          and one pointer for its fault handler.
+ * Errors:  0 or -OVC_E_*, with struct ovc_err. A refused system call is a
+ *          result in the trace, not an error.
+ * Units:   bytes in the scenario, kB in the trace and /proc, as elsewhere.
+ */
+#ifndef OVC_SCENARIO_REAL_H
+#define OVC_SCENARIO_REAL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "ovc/err.h"
+#include "ovc/ops.h"
+#include "ovc/trace.h"
+#include "ovc/view.h"
+#include "scenario/scenario.h"
+
+/* ------------------------------------------------------------------ */
+/* The public interface (cli/cmd_exec.c)                                */
+
+struct ovc_real_opts {
+	const char *self_exe;	/* binary run as task server (NULL: /proc/self/exe) */
+	const char *file_dir;	/* where `file` lines create files (NULL: /tmp) */
+	unsigned timeout_ms;	/* longest wait for one reply (0: 120 s) */
+};
+
+/* One VMA of a task's image, from /proc/PID/maps and smaps. */
+struct ovc_real_vma {
+	uint64_t start, end;	/* bytes */
+	uint64_t offset;	/* file offset, bytes */
+	char perms[5];		/* "rw-p" */
+	uint8_t account;	/* VmFlags has "ac": charged to Committed_AS */
+	uint8_t file;		/* backed by a file (not anon, heap, stack, vdso) */
+	char name[24];		/* "[heap]", "[stack]", "[vdso]", a file's base name, "" */
+};
+
+/* A task process's own footprint, measured when it is created (task
+ * line) or has exec'd: the ovc binary's image, not the scenario's. */
+struct ovc_real_image {
+	char task[64];		/* scenario task name */
+	unsigned line;		/* the line that made the image (task, exec) */
+	int pid;
+	uint64_t map_count;	/* VMAs, [vsyscall] excluded as map_count does */
+	uint64_t committed_kb;	/* sum of its VM_ACCOUNT VMAs */
+	uint64_t vmsize_kb, rss_kb;
+	struct ovc_real_vma *vmas;
+	size_t nvmas;
+};
+
+/* The machine as measured before the scenario's boot sysctls. */
+struct ovc_real_machine {
+	char release[65];	/* uname -r */
+	uint64_t page_size;	/* bytes */
+	unsigned ncpus;
+	struct ovc_meminfo mi;
+	uint64_t kreclaimable_kb;	/* KReclaimable (4.20+), 0 if absent */
+	int64_t sysctl[OVC_SYSCTL_COUNT];	/* indexed by enum ovc_sysctl_key */
+	uint32_t have_sysctl;	/* bit k: sysctl[k] was read */
+};
+
+/* What a run found beyond the trace. */
+struct ovc_real_info {
+	struct ovc_real_machine machine;
+	struct ovc_real_image *images;	/* one per task creation and exec */
+	size_t nimages;
+	char notes[8][160];		/* things the user should know, in order */
+	size_t nnotes;
+};
+
+/* Run scenario s on this kernel. Must run as root on a disposable machine
+ * (the caller checks): it writes sysctls and can provoke OOM kills. t is
+ * initialised here and must be freed by the caller (ovc_trace_free)
+ * whatever this returns; info too (ovc_real_info_free). Expect lines that
+ * do not hold are counted in t->failed, not errors. Errors: -OVC_E_STATE
+ * for a misuse that shows at run time (as ovc_scenario_run) or a task that
+ * died or stopped answering; -OVC_E_IO when /proc or a task cannot be set
+ * up; -OVC_E_NOMEM. Every task process is gone when this returns, and the
+ * sysctls it changed are written back. */
+int ovc_real_run(const struct ovc_scenario *s, const struct ovc_real_opts *o,
+		 struct ovc_trace *t, struct ovc_real_info *info, struct ovc_err *e);
+void ovc_real_info_free(struct ovc_real_info *info);
+
+/* The task server's entry (`ovc exec --serve-task FD`): serves commands
+ * on fd until told to exit. Returns only if fd is not a usable channel
+ * (then the caller exits non-zero). */
+int ovc_real_serve(int fd);
+
+/* Does the kernel command line text (/proc/cmdline) have the word
+ * ovc.disposable=1? Pure. */
+int ovc_real_disposable(const char *cmdline, size_t len);
+
+/* The machine as scenario lines (machine, state, one sysctl line per
+ * value read) into buf; returns the length as snprintf does. */
+size_t ovc_real_machine_lines(const struct ovc_real_machine *m, char *buf, size_t n);
+/* An image as comment lines and mirror lines (docs/exec.md), into buf. */
+size_t ovc_real_image_lines(const struct ovc_real_image *img, char *buf, size_t n);
+
+/* ------------------------------------------------------------------ */
+/* Pure /proc parsers (real_proc.c); the unit tests and fuzz targets     */
+/* call these on text.                                                  */
+
+/* /proc/meminfo: every field struct ovc_meminfo has (kB; HugePages_*
+ * counts), KReclaimable into *kreclaimable_kb (may be NULL), pct_commit
+ * and kbcommit derived. Unknown lines, and lines that do not parse, are
+ * skipped. Returns the number of fields found, or -OVC_E_PARSE when
+ * MemTotal is missing. */
+int ovc_real_meminfo_parse(const char *buf, size_t len, struct ovc_meminfo *mi,
+			   uint64_t *kreclaimable_kb);
+
+/* /proc/PID/stat: the state letter, start_brk (field 47, bytes) and
+ * exit_code (field 52, a wait status; -1 when the kernel has no such
+ * field). Scans from the last ')', so no comm can fake the fields.
+ * Returns 0 or -OVC_E_PARSE. */
+struct ovc_real_stat {
+	char state;
+	uint64_t start_brk;
+	int exit_code;
+};
+int ovc_real_stat_parse(const char *buf, size_t len, struct ovc_real_stat *st);
+
+/* /proc/PID/status: VmSize and VmRSS in kB. Returns 0, or -OVC_E_PARSE
+ * if either is missing (a kernel thread, a zombie). */
+int ovc_real_status_parse(const char *buf, size_t len, uint64_t *vmsize_kb, uint64_t *rss_kb);
+
+/* /proc/PID/smaps, one line at a time (the file can be tens of MB). */
+struct ovc_real_smaps {
+	uint64_t map_count, committed_kb;
+	struct ovc_real_vma *vmas;	/* NULL: count only; else up to cap */
+	size_t nvmas, cap;
+	struct ovc_real_vma cur;	/* the VMA being read */
+	uint64_t cur_kb;
+	uint8_t in_vma, cur_vsyscall;
+};
+void ovc_real_smaps_init(struct ovc_real_smaps *a, struct ovc_real_vma *vmas, size_t cap);
+void ovc_real_smaps_line(struct ovc_real_smaps *a, const char *line, size_t len);
+void ovc_real_smaps_end(struct ovc_real_smaps *a);
+
+/* /proc/vmstat's oom_kill counter (4.13+); -1 if absent. */
+int64_t ovc_real_vmstat_oom_kills(const char *buf, size_t len);
+
+/* ------------------------------------------------------------------ */
+/* Internal: shared by the real*.c files                                */
+
+/* The command channel: one datagram each way per command
+ * (SOCK_SEQPACKET), a file descriptor riding along for fork, vfork,
+ * thread (the child's new channel) and file mappings. */
+enum real_cmd {
+	RC_SETUP = 1, RC_MMAP, RC_MUNMAP, RC_MPROTECT, RC_MADVISE, RC_TOUCH, RC_MREMAP,
+	RC_BRK, RC_FORK, RC_VFORK, RC_THREAD, RC_EXEC, RC_EXIT, RC_SHMGET, RC_SHMAT,
+	RC_SHMDT, RC_RLIMIT, RC_MLOCKALL,
+};
+
+struct real_msg {
+	uint32_t cmd;		/* enum real_cmd */
+	uint32_t flags;
+	uint64_t a[6];		/* arguments, per command (real_serve.c) */
+	char text[16];		/* RC_SETUP: comm */
+};
+
+enum { RR_REPLY = 1, RR_HELLO = 2 };
+struct real_reply {
+	uint32_t kind;		/* RR_REPLY to a command, RR_HELLO from a new server */
+	int32_t err;		/* errno, 0 on success */
+	int32_t pid;		/* the sender's pid (HELLO), or a child's (fork) */
+	uint32_t pad;
+	uint64_t v[2];		/* result: address, new break, shmid; pages touched */
+};
+
+/* Send m (and fd, if >= 0). 0, or -errno. */
+int real_chan_send(int sock, const void *m, size_t len, int fd);
+/* Receive into m (exactly len bytes expected) and at most one fd (*fd,
+ * -1 if none; may be NULL to refuse fds). timeout_ms < 0: wait forever.
+ * Returns len, 0 at end of file (the peer is gone), -ETIMEDOUT, or -errno. */
+int real_chan_recv(int sock, void *m, size_t len, int *fd, int timeout_ms);
+
+/* /proc readers (real_proc.c), through the pure parsers above. */
+int real_read_meminfo(struct ovc_meminfo *mi, uint64_t *kreclaimable_kb);
+int real_read_stat(int pid, struct ovc_real_stat *st);
+int real_read_status(int pid, uint64_t *vmsize_kb, uint64_t *rss_kb);
+int real_read_smaps(int pid, struct ovc_real_smaps *a);
+int64_t real_read_oom_kills(void);
+/* A small /proc or /sys file into buf (NUL-terminated): its length or -errno. */
+long real_read_small(const char *path, char *buf, size_t n);
+/* /proc/sys/vm/NAME as an integer; write one. 0 or -errno. */
+int real_sysctl_read(const char *name, int64_t *v);
+int real_sysctl_write(const char *name, int64_t v);
+
+/* real_machine.c */
+int real_measure_machine(struct ovc_real_machine *m);
+
+#endif
