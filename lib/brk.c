@@ -62,7 +62,7 @@ int ovc_brk(struct ovc_machine *m, int tid, uint64_t new_brk, struct ovc_result 
 		return -OVC_E_STATE;
 	mm = t->mm;
 	r->addr = mm->brk_bytes;
-	if (new_brk < mm->brk_start_bytes)
+	if (new_brk < mm->brk_start_bytes || new_brk >= OVC_TASK_TOP << m->page_shift)
 		return 0;
 	/* check_data_rlimit(): the heap plus the image's data segment. */
 	if (t->rlim.data != OVC_UNLIMITED &&

@@ -68,10 +68,8 @@ int ovc_madvise(struct ovc_machine *m, int tid, uint64_t addr, uint64_t len,
 
 	if (!t || !t->mm)
 		return -OVC_E_STATE;
-	if (addr & (m->page_size - 1))
+	if (addr & (m->page_size - 1) || user_range(m, addr, len, &s, &e))
 		return refuse(r, EINVAL, OVC_CAUSE_INVAL);
-	s = addr >> m->page_shift;
-	e = (addr + len + m->page_size - 1) >> m->page_shift;
 	while (s < e) {
 		struct ovc_vma *v = vma_first_in(t->mm, s, e);
 		uint64_t ve;

@@ -53,6 +53,20 @@ void mm_put(struct ovc_machine *m, struct ovc_mm *mm, unsigned cpu)
 	ovc_pool_free(&m->mm_pool, mm);
 }
 
+/* [addr, addr+len) as pages, rounded out; -1 if it leaves the user
+ * address space (or wraps), which every syscall refuses. */
+int user_range(const struct ovc_machine *m, uint64_t addr, uint64_t len,
+	       uint64_t *s, uint64_t *e)
+{
+	uint64_t top = OVC_TASK_TOP << m->page_shift;
+
+	if (addr > top || len > top - addr)
+		return -1;
+	*s = addr >> m->page_shift;
+	*e = (addr + len + m->page_size - 1) >> m->page_shift;
+	return 0;
+}
+
 int refuse(struct ovc_result *r, int err, enum ovc_cause cause)
 {
 	r->err = err;

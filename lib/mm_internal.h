@@ -82,6 +82,9 @@ int charge(struct ovc_machine *m, struct ovc_task *t, const struct ovc_mm *mm,
 void uncharge(struct ovc_machine *m, const struct ovc_task *t, uint64_t pages,
 	      struct ovc_result *r);
 
+int user_range(const struct ovc_machine *m, uint64_t addr, uint64_t len,
+	       uint64_t *s, uint64_t *e);
+
 /* Fill r as a refusal. Returns 0 (the operation was carried out as refused). */
 int refuse(struct ovc_result *r, int err, enum ovc_cause cause);
 

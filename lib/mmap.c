@@ -210,6 +210,9 @@ int ovc_mmap(struct ovc_machine *m, int tid, const struct ovc_mmap_req *q,
 	if (!t || !t->mm)
 		return -OVC_E_STATE;
 	f = mmap_flags(m, t, q);
+	/* do_mmap(): a length the address space cannot hold is ENOMEM. */
+	if (q->len > (OVC_TASK_TOP << m->page_shift))
+		return refuse(r, ENOMEM, OVC_CAUSE_NO_SPACE);
 	len = (q->len + m->page_size - 1) >> m->page_shift;
 	if (f & OVC_VM_HUGETLB) {
 		uint64_t per = m->huge.size_kb >> (m->page_shift - 10);

@@ -82,8 +82,8 @@ int ovc_mprotect(struct ovc_machine *m, int tid, uint64_t addr, uint64_t len,
 	want = (prot & OVC_PROT_READ ? OVC_VM_READ : 0) |
 	       (prot & OVC_PROT_WRITE ? OVC_VM_WRITE : 0) |
 	       (prot & OVC_PROT_EXEC ? OVC_VM_EXEC : 0);
-	s = addr >> m->page_shift;
-	e = (addr + len + m->page_size - 1) >> m->page_shift;
+	if (user_range(m, addr, len, &s, &e))
+		return refuse(r, ENOMEM, OVC_CAUSE_NO_VMA);
 	/* do_mprotect_pkey(): VMAs are changed one by one from the start; a
 	 * hole stops the walk with ENOMEM, leaving earlier changes done. */
 	while (s < e) {

@@ -88,7 +88,7 @@ int ovc_mremap(struct ovc_machine *m, int tid, uint64_t addr, uint64_t old_len,
 	       struct ovc_result *r)
 {
 	struct ovc_task *t = ovc_task_get(m, tid);
-	uint64_t s, old, len;
+	uint64_t s, e, old, len;
 	struct ovc_vma *v;
 
 	if (!t || !t->mm)
@@ -101,8 +101,9 @@ int ovc_mremap(struct ovc_machine *m, int tid, uint64_t addr, uint64_t old_len,
 	    (!m->profile.syscall->has_dontunmap || !(flags & OVC_MREMAP_MAYMOVE) ||
 	     old_len != new_len))
 		return refuse(r, EINVAL, OVC_CAUSE_INVAL);
-	s = addr >> m->page_shift;
-	old = (old_len + m->page_size - 1) >> m->page_shift;
+	if (user_range(m, addr, old_len, &s, &e) || new_len > (OVC_TASK_TOP << m->page_shift))
+		return refuse(r, EINVAL, OVC_CAUSE_INVAL);
+	old = e - s;
 	len = (new_len + m->page_size - 1) >> m->page_shift;
 	v = vma_find(t->mm, s);
 	if (!v || s + old > v->node.end)

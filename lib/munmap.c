@@ -73,10 +73,8 @@ int ovc_munmap(struct ovc_machine *m, int tid, uint64_t addr, uint64_t len,
 
 	if (!t || !t->mm)
 		return -OVC_E_STATE;
-	if (!len || addr & (m->page_size - 1))
+	if (!len || addr & (m->page_size - 1) || user_range(m, addr, len, &s, &e))
 		return refuse(r, EINVAL, OVC_CAUSE_INVAL);
-	s = addr >> m->page_shift;
-	e = (addr + len + m->page_size - 1) >> m->page_shift;
 	unmap_range(m, t, s, e, 0, r);
 	return 0;
 }

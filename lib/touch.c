@@ -124,8 +124,8 @@ int ovc_touch(struct ovc_machine *m, int tid, uint64_t addr, uint64_t len,
 
 	if (!t || !t->mm)
 		return -OVC_E_STATE;
-	s = addr >> m->page_shift;
-	e = (addr + len + m->page_size - 1) >> m->page_shift;
+	if (user_range(m, addr, len, &s, &e))
+		return refuse(r, EFAULT, OVC_CAUSE_NO_VMA);
 	for (struct ovc_vma *v = vma_first_in(t->mm, s, e); s < e; v = vma_next(t->mm, v)) {
 		/* A hole or a protection fault is SIGSEGV. */
 		if (!v || v->node.start > s || !access_ok(v, write))
