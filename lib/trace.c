@@ -52,6 +52,9 @@ void ovc_trace_free(struct ovc_trace *t)
 	}
 	free(t->steps);
 	free_checks(t->checks, t->nchecks);
+	for (i = 0; i < t->ntasks; i++)
+		free(t->tasks[i].name);
+	free(t->tasks);
 	free(t->scenario);
 	free(t->kernel);
 	memset(t, 0, sizeof(*t));
@@ -127,5 +130,24 @@ int ovc_trace_check(struct ovc_trace *t, unsigned line, unsigned col,
 		t->passed++;
 	else
 		t->failed++;
+	return 0;
+}
+
+int ovc_trace_task(struct ovc_trace *t, const char *name, int pid, uint32_t uid,
+		   int exited, const struct ovc_task_view *v)
+{
+	struct ovc_trace_task *n = realloc(t->tasks, (t->ntasks + 1) * sizeof(*n));
+
+	if (!n)
+		return -1;
+	t->tasks = n;
+	n = &t->tasks[t->ntasks++];
+	memset(n, 0, sizeof(*n));
+	n->name = dup_or_null(name);
+	n->pid = pid;
+	n->uid = uid;
+	n->exited = exited;
+	if (v)
+		n->v = *v;
 	return 0;
 }

@@ -198,6 +198,33 @@ static void json_meminfo(struct ovc_json *w, const char *key, const struct ovc_m
 	ovc_json_close(w, '{');
 }
 
+/* Each named task at the end, /proc/PID/status style (kB). */
+static void json_tasks(struct ovc_json *w, const struct ovc_trace *t)
+{
+	ovc_json_open(w, "tasks", '[');
+	for (size_t i = 0; i < t->ntasks; i++) {
+		const struct ovc_trace_task *k = &t->tasks[i];
+
+		ovc_json_open(w, NULL, '{');
+		ovc_json_str(w, "name", k->name);
+		ovc_json_i64(w, "pid", k->pid);
+		ovc_json_u64(w, "uid", k->uid);
+		ovc_json_bool(w, "exited", k->exited);
+		ovc_json_u64(w, "VmSize", k->v.vm_size);
+		ovc_json_u64(w, "VmRSS", k->v.vm_rss);
+		ovc_json_u64(w, "RssAnon", k->v.rss_anon);
+		ovc_json_u64(w, "RssFile", k->v.rss_file);
+		ovc_json_u64(w, "RssShmem", k->v.rss_shmem);
+		ovc_json_u64(w, "VmData", k->v.vm_data);
+		ovc_json_u64(w, "VmStk", k->v.vm_stk);
+		ovc_json_u64(w, "committed_kb", k->v.committed);
+		ovc_json_u64(w, "fork_charge_kb", k->v.fork_charge);
+		ovc_json_u64(w, "vmas", k->v.map_count);
+		ovc_json_close(w, '{');
+	}
+	ovc_json_close(w, '[');
+}
+
 static void json_checks(struct ovc_json *w, const struct ovc_check *c, size_t n)
 {
 	ovc_json_open(w, "checks", '[');
@@ -357,6 +384,7 @@ void ovc_json_trace(struct ovc_json *w, const char *key, const struct ovc_trace 
 		json_step(w, &t->steps[i], &env);
 	ovc_json_close(w, '[');
 	json_meminfo(w, "end", &t->end);
+	json_tasks(w, t);
 	ovc_json_u64(w, "passed", t->passed);
 	ovc_json_u64(w, "failed", t->failed);
 	ovc_json_close(w, '{');

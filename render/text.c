@@ -76,6 +76,28 @@ static void header(FILE *f, const struct ovc_trace *t)
 		ovc_render_kb(t->start.committed_as, b, sizeof(b)));
 }
 
+/* The named tasks at the end: /proc/PID/status sizes, what is charged
+ * to Committed_AS for each, and what a fork of it would charge. */
+static void task_table(FILE *f, const struct ovc_trace *t)
+{
+	if (!t->ntasks)
+		return;
+	fprintf(f, "\n%-16s %7s %6s %12s %12s %12s %12s %6s\n", "task", "pid", "uid",
+		"VmSize kB", "VmRSS kB", "committed kB", "fork cost kB", "VMAs");
+	for (size_t i = 0; i < t->ntasks; i++) {
+		const struct ovc_trace_task *k = &t->tasks[i];
+
+		if (k->exited) {
+			fprintf(f, "%-16s %7d %6u %12s\n", k->name, k->pid, k->uid, "(exited)");
+			continue;
+		}
+		fprintf(f, "%-16s %7d %6u %12llu %12llu %12llu %12llu %6llu\n", k->name,
+			k->pid, k->uid, (unsigned long long)k->v.vm_size,
+			(unsigned long long)k->v.vm_rss, (unsigned long long)k->v.committed,
+			(unsigned long long)k->v.fork_charge, (unsigned long long)k->v.map_count);
+	}
+}
+
 static void footer(FILE *f, const struct ovc_trace *t)
 {
 	char a[64], b[64], c[64];
@@ -84,6 +106,9 @@ static void footer(FILE *f, const struct ovc_trace *t)
 		ovc_render_kb(t->end.commit_limit, a, sizeof(a)),
 		ovc_render_kb(t->end.committed_as, b, sizeof(b)),
 		ovc_render_kb(t->end.mem_free, c, sizeof(c)));
+	fprintf(f, "sar -r    kbcommit %llu, %%commit %.2f\n",
+		(unsigned long long)t->end.kbcommit, t->end.pct_commit);
+	task_table(f, t);
 }
 
 /* "line  7  " then the text padded to its column. */

@@ -298,6 +298,25 @@ static int run_stmt(struct run *R)
 	}
 }
 
+/* The end state of every task the scenario named, in the order named. */
+static void end_tasks(struct run *R)
+{
+	const struct ovc_scenario *s = R->s;
+
+	for (size_t i = 0; i < s->nnames; i++) {
+		const struct rt_name *n = &R->nm[i];
+		struct ovc_task_view v = { 0 };
+		const struct ovc_task *tk;
+		int gone;
+
+		if (s->names[i].kind != SC_TASK || !n->made)
+			continue;
+		tk = &R->m.tasks[n->tid];
+		gone = ovc_view_task(&R->m, n->tid, &v) < 0;
+		ovc_trace_task(R->t, s->names[i].name, tk->pid, tk->uid, gone, gone ? NULL : &v);
+	}
+}
+
 int ovc_scenario_run(const struct ovc_scenario *s, const struct ovc_profile *p,
 		     struct ovc_trace *t, struct ovc_err *e)
 {
@@ -327,6 +346,7 @@ int ovc_scenario_run(const struct ovc_scenario *s, const struct ovc_profile *p,
 		r = run_stmt(&R);
 	}
 	ovc_view_meminfo(&R.m, &t->end);
+	end_tasks(&R);
 	free(R.nm);
 	ovc_machine_free(&R.m);
 	return r;

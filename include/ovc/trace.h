@@ -39,6 +39,15 @@ struct ovc_step {
 	size_t nchecks;
 };
 
+/* A process at the end of the run, as /proc/PID/status would show it. */
+struct ovc_trace_task {
+	char *name;
+	int pid;
+	uint32_t uid;
+	int exited;		/* no longer has an address space */
+	struct ovc_task_view v;	/* kB */
+};
+
 struct ovc_trace {
 	char *scenario;		/* file name */
 	char *kernel;		/* profile name */
@@ -52,6 +61,8 @@ struct ovc_trace {
 	struct ovc_check *checks;	/* expect lines before any step */
 	size_t nchecks;
 	unsigned passed, failed;	/* expect lines */
+	struct ovc_trace_task *tasks;	/* every named task at the end */
+	size_t ntasks;
 };
 
 void ovc_trace_init(struct ovc_trace *t, const char *scenario, const char *kernel);
@@ -62,5 +73,9 @@ struct ovc_step *ovc_trace_step(struct ovc_trace *t, unsigned line,
 /* Record an expect line against the last step (or the trace if none). */
 int ovc_trace_check(struct ovc_trace *t, unsigned line, unsigned col,
 		    const char *text, int passed, const char *actual);
+
+/* Record a task's end state; strings are copied. 0, or -1 (no memory). */
+int ovc_trace_task(struct ovc_trace *t, const char *name, int pid, uint32_t uid,
+		   int exited, const struct ovc_task_view *v);
 
 #endif
