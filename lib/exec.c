@@ -59,7 +59,8 @@ static int load(struct ovc_machine *m, struct ovc_task *t, const struct ovc_imag
 	    add_vma(m, t, mm, at + text, data, rw, r) ||
 	    add_vma(m, t, mm, at + text + data, bss, rw, r))
 		return -1;
-	mm->data_bytes = img->data + img->bss;
+	/* end_data - start_data: the file-backed data, not the bss. */
+	mm->data_bytes = img->data;
 	/* The heap starts a little above the image (randomised in practice),
 	 * so it never merges with the bss. */
 	mm->brk_start_bytes = mm->brk_bytes = (at + text + data + bss + 16) << m->page_shift;

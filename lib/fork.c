@@ -40,8 +40,10 @@ static int dup_mmap(struct ovc_machine *m, struct ovc_task *t, struct ovc_mm *mm
 			rc = -1;
 			break;
 		}
+		/* The child neither holds locks nor owns a hugetlb reservation. */
 		c = vma_new(m, v->node.start, v->node.end,
-			    v->flags & ~(uint32_t)OVC_VM_LOCKED, v->obj, v->pgoff);
+			    v->flags & ~(uint32_t)(OVC_VM_LOCKED | OVC_VM_HUGE_RESV),
+			    v->obj, v->pgoff);
 		c->anon_vma = v->anon_vma;
 		copy[n++] = &c->node;
 	}

@@ -170,10 +170,14 @@ static struct ovc_vma *map_region(struct ovc_machine *m, struct ovc_task *t,
 	/* The old range's charge carries over to an accountable mapping. */
 	if (keep)
 		unmap_range(m, t, s, s + len, acct, r);
-	if (f & OVC_VM_HUGETLB && !huge_reserve(m, len, f, r)) {
-		if (f & OVC_VM_ACCOUNT)
-			uncharge(m, t, len, r);
-		return NULL;
+	if (f & OVC_VM_HUGETLB) {
+		if (!huge_reserve(m, len, f, r)) {
+			if (f & OVC_VM_ACCOUNT)
+				uncharge(m, t, len, r);
+			return NULL;
+		}
+		if (!(f & OVC_VM_NORESERVE))
+			f |= OVC_VM_HUGE_RESV;
 	}
 	v = vma_new(m, s, s + len, f, obj, obj ? pgoff : s);
 	vma_insert(m, mm, v);

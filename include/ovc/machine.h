@@ -37,6 +37,7 @@ enum {
 	OVC_VM_LOCKED = 1u << 9,
 	OVC_VM_WIPEONFORK = 1u << 10,
 	OVC_VM_HEAP = 1u << 11,		/* the brk area (display only) */
+	OVC_VM_HUGE_RESV = 1u << 12,	/* owns a hugetlb pool reservation (HPAGE_RESV_OWNER) */
 };
 
 /* Flags that take part in the merge test (is_mergeable_vma). */
@@ -92,7 +93,7 @@ struct ovc_mm {
 	uint64_t committed;	/* pages of its VM_ACCOUNT VMAs */
 	uint64_t rss_anon, rss_file, rss_shmem, swapents;
 	uint64_t brk_start_bytes, brk_bytes;
-	uint64_t data_bytes;	/* the image's data + bss (RLIMIT_DATA for brk) */
+	uint64_t data_bytes;	/* end_data - start_data (RLIMIT_DATA for brk) */
 	uint64_t mmap_base;	/* top of the mmap area (pages) */
 	uint64_t stack_top;	/* pages */
 };
