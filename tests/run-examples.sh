@@ -24,6 +24,14 @@ for f in examples/*.ovc; do
 		echo "run-examples: $f failed (exit status $rc)" >&2
 		exit $rc
 	fi
+	# A scenario that names several kernels is shown side by side too.
+	kernels=$(sed -n 's/^# kernels: *//p' "$f" | head -n 1)
+	case $kernels in
+	*,*)
+		echo
+		"$ovc" sim --kernel "$kernels" "$f" || exit $?
+		;;
+	esac
 	echo
 	n=$((n + 1))
 done

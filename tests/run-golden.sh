@@ -6,7 +6,8 @@
 # Every tests/golden/*.ovc and examples/*.ovc must run with exit status 0
 # (all its expect lines hold). For tests/golden/NAME.ovc, stdout must equal
 # NAME.out if that exists, and the output of --json must equal NAME.json if
-# that exists. Paths are given relative to the repository root, which is
+# that exists. A scenario with a line "# kernels: A,B,..." must also hold
+# under each of those kernel profiles (ovc sim --kernel A,B,...). Paths are given relative to the repository root, which is
 # what the outputs show. Ends with "golden: N passed, M failed".
 # Regenerate the expected files with tests/regen-golden.sh, then review
 # the diff.
@@ -48,6 +49,12 @@ check() {
 		return 1
 	fi
 	ok=0
+	kernels=$(sed -n 's/^# kernels: *//p' "$1" | head -n 1)
+	if [ -n "$kernels" ] && ! "$ovc" sim --quiet --kernel "$kernels" "$1" >"$tmp/k" 2>&1; then
+		echo "golden: $1: fails under one of the kernels $kernels:" >&2
+		sed 's/^/  /' "$tmp/k" >&2
+		ok=1
+	fi
 	if [ -f "$base.out" ]; then
 		compare "$1" "$base.out" "$tmp/out" || ok=1
 	fi
