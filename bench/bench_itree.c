@@ -3,7 +3,9 @@
  * Fills a tree with 65530 (the default vm.max_map_count) adjacent-ish
  * intervals of 1-8 pages, then runs 10 M operations: 80% find, 10% remove
  * of a random slot and 10% reinsert of that slot with a new length (an
- * munmap and mmap pair), so the count stays at 65529-65530. Prints figures, asserts
+ * munmap and mmap pair), so the count stays at 65529-65530. Then 1 M range
+ * walks: find_after at a random address and 8 steps of next, then 8 of
+ * prev back (VMA merging and range walks do this). Prints figures, asserts
  * nothing.
  */
 #include <stdint.h>
@@ -15,6 +17,7 @@
 #include "ovc/pool.h"
 
 enum { NODES = 65530, SLOT = 8, OPS = 10 * 1000 * 1000 };
+enum { WALKS = 1000 * 1000, STEPS = 8 };
 
 static uint64_t xorshift64(uint64_t *s)
 {
@@ -90,6 +93,25 @@ int main(void)
 
 	printf("itree: %d ops in %.3f s: %.2f M ops/s (%llu find hits)\n",
 	       OPS, secs, OPS / secs / 1e6, (unsigned long long)hits);
+
+	hits = 0;	/* now: steps taken */
+	t0 = now();
+	for (op = 0; op < WALKS; op++) {
+		uint64_t addr = xorshift64(&rng) % ((uint64_t)NODES * SLOT);
+		struct ovc_itnode *n = ovc_itree_find_after(&t, addr), *x;
+		int k;
+
+		for (k = 0; n && k < STEPS && (x = ovc_itree_next(&t, n)); k++)
+			n = x;
+		hits += (uint64_t)k;
+		for (k = 0; n && k < STEPS && (x = ovc_itree_prev(&t, n)); k++)
+			n = x;
+		hits += (uint64_t)k;
+	}
+	secs = now() - t0;
+	printf("itree: %d walks (find_after, then up to %d next and %d prev) "
+	       "in %.3f s: %.2f M walks/s (%llu steps)\n", WALKS, STEPS, STEPS,
+	       secs, WALKS / secs / 1e6, (unsigned long long)hits);
 	printf("itree: %zu live nodes, height %d, sizeof node %zu, "
 	       "%.2f bytes/node (pool bytes %zu / live)\n",
 	       t.count, t.root ? t.root->height : 0, sizeof(struct ovc_itnode),

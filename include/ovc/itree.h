@@ -4,7 +4,8 @@
  * struct ovc_itnode in its own object (VMA, resident extent, cached file
  * range) and owns the memory. Every node also knows the free gap before it
  * and the largest such gap in its subtree, so a top-down search for room
- * (the kernel's get_unmapped_area) is O(log n) too.
+ * (the kernel's get_unmapped_area) is O(log n) too. The nodes are also
+ * threaded in order (prev/next), so first, last, next and prev are O(1).
  *
  * Units:   whatever the caller uses (ovc uses pages). Intervals are [start, end).
  * State:   struct ovc_itree, owned by the caller. No globals, no I/O, no malloc.
@@ -16,16 +17,21 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* 72 bytes on LP64. The fields a lookup reads (left, right, start, end)
+ * come first; the two a rebalance reads from a sibling (height, max_gap)
+ * come next, side by side. */
 struct ovc_itnode {
 	struct ovc_itnode *left, *right;
 	uint64_t start, end;	/* [start, end) */
-	uint64_t gap;		/* start - previous end (or - tree lo; 0 below lo) */
-	uint64_t max_gap;	/* largest gap in this subtree */
 	int8_t height;
+	uint64_t max_gap;	/* largest gap in this subtree */
+	uint64_t gap;		/* start - previous end (or - tree lo; 0 below lo) */
+	struct ovc_itnode *prev, *next;	/* in-order neighbours, NULL at the ends */
 };
 
 struct ovc_itree {
 	struct ovc_itnode *root;
+	struct ovc_itnode *first, *last;	/* ends of the in-order thread */
 	size_t count;
 	uint64_t lo, hi;	/* bounds used for gaps: [lo, hi) */
 };
@@ -35,7 +41,7 @@ void ovc_itree_init(struct ovc_itree *t, uint64_t lo, uint64_t hi);
 /* Insert n (n->start < n->end). Returns 0, or -1 if it overlaps a node. */
 int ovc_itree_insert(struct ovc_itree *t, struct ovc_itnode *n);
 
-/* Remove n, which must be in t. */
+/* Remove n, which must be in t. Afterwards n's links are all NULL. */
 void ovc_itree_remove(struct ovc_itree *t, struct ovc_itnode *n);
 
 /* Change n's bounds in place. The new bounds must not overlap a neighbour
@@ -53,6 +59,8 @@ struct ovc_itnode *ovc_itree_find_after(const struct ovc_itree *t, uint64_t addr
 /* The highest node with start < addr, or NULL. */
 struct ovc_itnode *ovc_itree_find_before(const struct ovc_itree *t, uint64_t addr);
 
+/* The ends of t and the in-order neighbours of n, which must be in t
+ * (they follow n's links, O(1)). NULL past either end. */
 struct ovc_itnode *ovc_itree_first(const struct ovc_itree *t);
 struct ovc_itnode *ovc_itree_last(const struct ovc_itree *t);
 struct ovc_itnode *ovc_itree_next(const struct ovc_itree *t, const struct ovc_itnode *n);
@@ -73,7 +81,8 @@ void ovc_itree_build(struct ovc_itree *t, struct ovc_itnode **sorted, size_t n);
 void ovc_itree_walk(const struct ovc_itree *t,
 		    void (*fn)(struct ovc_itnode *n, void *arg), void *arg);
 
-/* Check every invariant (order, balance, gaps). 0 if sound. For tests. */
+/* Check every invariant (order, balance, gaps, in-order links, first and
+ * last). 0 if sound. For tests. */
 int ovc_itree_check(const struct ovc_itree *t);
 
 #endif

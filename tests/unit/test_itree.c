@@ -73,6 +73,30 @@ static void count_fn(struct ovc_itnode *n, void *arg)
 	(*(size_t *)arg)++;
 }
 
+/* Walk t both ways through its in-order links (first/next and last/prev)
+ * and compare with want[0..n). Independent of ovc_itree_check, which
+ * checks the same links against the tree's own shape. */
+static void assert_links(const struct ovc_itree *t,
+			 struct ovc_itnode *const *want, size_t n)
+{
+	struct ovc_itnode *x;
+	size_t i;
+
+	x = ovc_itree_first(t);
+	for (i = 0; i < n; i++) {
+		assert_ptr_equal(x, want[i]);
+		assert_ptr_equal(ovc_itree_prev(t, x), i ? want[i - 1] : NULL);
+		x = ovc_itree_next(t, x);
+	}
+	assert_null(x);
+	x = ovc_itree_last(t);
+	for (i = n; i-- > 0;) {
+		assert_ptr_equal(x, want[i]);
+		x = ovc_itree_prev(t, x);
+	}
+	assert_null(x);
+}
+
 /* ---------------------------------------------------------------------
  * Edge cases
  */
@@ -347,6 +371,7 @@ static void test_build(void **state)
 		assert_int_equal(c.n, n);
 		for (i = 0; i < n; i++)
 			assert_ptr_equal(got[i], v[i]);
+		assert_links(&t, v, n);	/* the 0xa5 links were replaced */
 		memset(&extra, 0, sizeof(extra));
 		extra.start = 1;
 		extra.end = 2;
@@ -357,6 +382,197 @@ static void test_build(void **state)
 			ovc_itree_remove(&t, v[n / 2]);
 		assert_int_equal(ovc_itree_check(&t), 0);
 	}
+}
+
+/* The in-order links through inserts at the front, back and middle,
+ * set() (which keeps the order), and removal of either end and a middle
+ * node. Starts 10, 20, ... 60; each node is 5 long. */
+static void test_links(void **state)
+{
+	enum { N = 6 };
+	static const size_t order[N] = { 2, 0, 5, 1, 4, 3 };	/* insert order */
+	struct ovc_itnode n[N], *want[N];
+	struct ovc_itree t;
+	size_t i, k = 0;
+
+	(void)state;
+	ovc_itree_init(&t, 0, 100);
+	assert_links(&t, want, 0);
+	memset(n, 0x5a, sizeof(n));	/* insert must not trust old links */
+	for (i = 0; i < N; i++) {
+		size_t j = order[i], m;
+
+		n[j].start = 10 * (j + 1);
+		n[j].end = n[j].start + 5;
+		assert_int_equal(ovc_itree_insert(&t, &n[j]), 0);
+		assert_int_equal(ovc_itree_check(&t), 0);
+		for (m = k = 0; m < N; m++)	/* inserted so far, in order */
+			if (n[m].end == n[m].start + 5 && n[m].start == 10 * (m + 1))
+				want[k++] = &n[m];
+		assert_int_equal(k, i + 1);
+		assert_links(&t, want, k);
+	}
+
+	/* A rejected insert leaves every link alone. */
+	{
+		struct ovc_itnode bad;
+
+		memset(&bad, 0, sizeof(bad));
+		bad.start = 33;
+		bad.end = 42;		/* overlaps n[3] = [40, 45) */
+		assert_int_equal(ovc_itree_insert(&t, &bad), -1);
+		assert_int_equal(ovc_itree_check(&t), 0);
+		assert_links(&t, want, N);
+	}
+
+	/* set() grows n[2] to touch both neighbours: same order, same links. */
+	ovc_itree_set(&t, &n[2], 25, 40);
+	assert_int_equal(ovc_itree_check(&t), 0);
+	assert_links(&t, want, N);
+	assert_int_equal(n[2].gap, 0);
+	assert_int_equal(n[3].gap, 0);
+
+	/* Remove the first, the last, then a middle node (n[2], which has
+	 * neighbours on both sides). A removed node's links are cleared. */
+	ovc_itree_remove(&t, &n[0]);
+	assert_int_equal(ovc_itree_check(&t), 0);
+	assert_null(n[0].prev);
+	assert_null(n[0].next);
+	assert_links(&t, want + 1, N - 1);
+	assert_int_equal(n[1].gap, 20);		/* 20 - lo */
+	ovc_itree_remove(&t, &n[5]);
+	assert_int_equal(ovc_itree_check(&t), 0);
+	assert_links(&t, want + 1, N - 2);
+	ovc_itree_remove(&t, &n[2]);
+	assert_int_equal(ovc_itree_check(&t), 0);
+	assert_null(n[2].prev);
+	assert_null(n[2].next);
+	want[2] = &n[1];
+	assert_links(&t, want + 2, 3);		/* n[1], n[3], n[4] */
+	assert_int_equal(n[3].gap, 40 - 25);	/* back to n[1]'s end */
+
+	/* Removing a node that is not in t changes nothing. */
+	ovc_itree_remove(&t, &n[2]);
+	assert_int_equal(ovc_itree_check(&t), 0);
+	assert_links(&t, want + 2, 3);
+
+	/* Down to empty: first and last go back to NULL. */
+	ovc_itree_remove(&t, &n[3]);
+	ovc_itree_remove(&t, &n[1]);
+	assert_ptr_equal(ovc_itree_first(&t), &n[4]);
+	assert_ptr_equal(ovc_itree_last(&t), &n[4]);
+	ovc_itree_remove(&t, &n[4]);
+	assert_int_equal(ovc_itree_check(&t), 0);
+	assert_links(&t, want, 0);
+}
+
+/* set() with nothing to change, and with a successor below the node (the
+ * leftmost of its right subtree), whose gap must move. */
+static void test_set_successor_below(void **state)
+{
+	enum { N = 15 };
+	struct ovc_itnode n[N], *v[N], *r;
+	struct ovc_itree t;
+	size_t i;
+	uint64_t e;
+
+	(void)state;
+	for (i = 0; i < N; i++) {
+		memset(&n[i], 0, sizeof(n[i]));
+		n[i].start = 10 * i + 2;
+		n[i].end = 10 * i + 6;
+		v[i] = &n[i];
+	}
+	ovc_itree_init(&t, 0, 200);
+	ovc_itree_build(&t, v, N);	/* perfect: the root is n[7] */
+	r = t.root;
+	assert_ptr_equal(r, &n[7]);
+	assert_non_null(r->right);
+
+	ovc_itree_set(&t, r, r->start, r->end);		/* no change */
+	assert_int_equal(ovc_itree_check(&t), 0);
+	assert_links(&t, v, N);
+
+	/* n[8] is the leftmost of the root's right subtree: its gap is
+	 * 82 - the root's end. Every other gap is 6 (n[0]'s is 2), so
+	 * trimming the root's end below 76 makes n[8]'s the largest, and
+	 * growing it back hands the maximum back to the others. */
+	for (e = 76; e >= 73; e--) {
+		ovc_itree_set(&t, r, r->start, e);
+		assert_int_equal(ovc_itree_check(&t), 0);
+		assert_int_equal(n[8].gap, 82 - e);
+		assert_int_equal(t.root->max_gap, 82 - e);
+	}
+	for (e = 74; e <= 82; e++) {
+		ovc_itree_set(&t, r, r->start, e);
+		assert_int_equal(ovc_itree_check(&t), 0);
+		assert_int_equal(n[8].gap, 82 - e);
+		assert_int_equal(t.root->max_gap, e <= 76 ? 82 - e : 6);
+	}
+	ovc_itree_set(&t, r, 70, 81);	/* both ends move */
+	assert_int_equal(ovc_itree_check(&t), 0);
+	assert_int_equal(n[7].gap, 70 - 66);
+	assert_int_equal(n[8].gap, 82 - 81);
+	assert_links(&t, v, N);
+}
+
+/* ovc_itree_check must catch a link that disagrees with the tree. */
+static void test_check_links(void **state)
+{
+	enum { N = 7 };
+	struct ovc_itnode n[N], *v[N], *save;
+	struct ovc_itree t;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < N; i++) {
+		memset(&n[i], 0, sizeof(n[i]));
+		n[i].start = 10 * i;
+		n[i].end = 10 * i + 5;
+		v[i] = &n[i];
+	}
+	ovc_itree_init(&t, 0, 100);
+	ovc_itree_build(&t, v, N);
+	assert_int_equal(ovc_itree_check(&t), 0);
+
+	save = n[3].next;
+	n[3].next = &n[5];		/* skips n[4] */
+	assert_int_equal(ovc_itree_check(&t), -1);
+	n[3].next = save;
+	save = n[4].prev;
+	n[4].prev = NULL;
+	assert_int_equal(ovc_itree_check(&t), -1);
+	n[4].prev = save;
+	n[6].next = &n[0];		/* a cycle through the last node */
+	assert_int_equal(ovc_itree_check(&t), -1);
+	n[6].next = NULL;
+	n[0].prev = &n[6];
+	assert_int_equal(ovc_itree_check(&t), -1);
+	n[0].prev = NULL;
+	t.first = &n[1];
+	assert_int_equal(ovc_itree_check(&t), -1);
+	t.first = &n[0];
+	t.last = &n[5];
+	assert_int_equal(ovc_itree_check(&t), -1);
+	t.last = &n[6];
+	assert_int_equal(ovc_itree_check(&t), 0);
+
+	/* An empty tree must not claim ends. */
+	ovc_itree_init(&t, 0, 100);
+	t.last = &n[0];
+	assert_int_equal(ovc_itree_check(&t), -1);
+	t.last = NULL;
+	t.first = &n[0];
+	assert_int_equal(ovc_itree_check(&t), -1);
+}
+
+/* The node may not outgrow 72 bytes on LP64: a VMA embeds it plus 24
+ * bytes and must stay within 100 bytes with the pool's overhead. */
+static void test_node_size(void **state)
+{
+	(void)state;
+	if (sizeof(void *) == 8)
+		assert_true(sizeof(struct ovc_itnode) <= 72);
 }
 
 /* ---------------------------------------------------------------------
@@ -559,6 +775,7 @@ static void diff_compare_walk(struct diff *d)
 		assert_ptr_equal(got[i], d->m[i]);
 		assert_true(got[i]->start == d->ms[i] && got[i]->end == d->me[i]);
 	}
+	assert_links(&d->t, d->m, d->mn);
 }
 
 /* An address near the interesting places: node edges, bounds, anywhere. */
@@ -721,6 +938,10 @@ int main(void)
 		cmocka_unit_test(test_set_updates_successor),
 		cmocka_unit_test(test_sequential),
 		cmocka_unit_test(test_build),
+		cmocka_unit_test(test_links),
+		cmocka_unit_test(test_set_successor_below),
+		cmocka_unit_test(test_check_links),
+		cmocka_unit_test(test_node_size),
 		cmocka_unit_test(test_differential),
 	};
 
