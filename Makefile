@@ -52,6 +52,14 @@ $(O)/libfe.a: $(FE_OBJ)
 $(O)/ovc: $(CLI_OBJ) $(O)/libfe.a $(O)/libovc.a
 	$(CC) $(ALL_CFLAGS) $^ -o $@ $(LDFLAGS)
 
+# `make static`: build/ovc-static, linked with -static, for the conformance
+# VM (conformance/vm/run-in-vm.sh runs only static binaries; docs/exec.md).
+.PHONY: static
+static: $(O)/ovc-static
+
+$(O)/ovc-static: $(CLI_OBJ) $(O)/libfe.a $(O)/libovc.a
+	$(CC) $(ALL_CFLAGS) -static $^ -o $@ $(LDFLAGS)
+
 $(O)/tests/%: tests/unit/%.c $(O)/libfe.a $(O)/libovc.a
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $^ -o $@ -lcmocka $(LDFLAGS)

@@ -39,9 +39,11 @@ struct cli_cmd {
 };
 
 /* Subcommands, alphabetical. */
+int cmd_exec(int argc, char **argv, struct cli_ctx *ctx);
 int cmd_help(int argc, char **argv, struct cli_ctx *ctx);
 int cmd_sim(int argc, char **argv, struct cli_ctx *ctx);
 
+extern const char cmd_exec_usage[];
 extern const char cmd_help_usage[];
 extern const char cmd_sim_usage[];
 

@@ -13,6 +13,7 @@
 #include "cli/version.h"
 
 static const struct cli_cmd commands[] = {	/* alphabetical */
+	{ "exec", cmd_exec, "run a scenario as real system calls on this (disposable) machine", cmd_exec_usage },
 	{ "help", cmd_help, "list subcommands, or explain one", cmd_help_usage },
 	{ "sim", cmd_sim, "run a scenario file through the model", cmd_sim_usage },
 };

@@ -145,6 +145,7 @@ int ovc_real_status_parse(const char *buf, size_t len, uint64_t *vmsize_kb, uint
 /* /proc/PID/smaps, one line at a time (the file can be tens of MB). */
 struct ovc_real_smaps {
 	uint64_t map_count, committed_kb;
+	uint64_t rss_kb;		/* sum of Rss: (exact; VmRSS may lag on 6.1) */
 	struct ovc_real_vma *vmas;	/* NULL: count only; else up to cap */
 	size_t nvmas, cap;
 	struct ovc_real_vma cur;	/* the VMA being read */
@@ -207,5 +208,102 @@ int real_sysctl_write(const char *name, int64_t v);
 
 /* real_machine.c */
 int real_measure_machine(struct ovc_real_machine *m);
+
+/* ------------------------------------------------------------------ */
+/* Internal: the controller's state (real.c, real_ops.c, real_task.c,   */
+/* real_expect.c)                                                       */
+
+struct sc_stmt;
+struct sc_size;
+
+/* What a scenario name stands for at run time (indexed like s->names). */
+struct real_name {
+	uint8_t made;		/* its defining statement ran and succeeded */
+	uint8_t exited;		/* task: `exit` ran */
+	unsigned exit_line;
+	int task;		/* task: index in tasks[]; region: its task */
+	uint64_t start, len;	/* region, bytes (len rounded up to pages) */
+	int shmid;		/* segment */
+	uint64_t bytes;		/* file, segment: size */
+	uint8_t hugetlb;	/* segment */
+	char *path;		/* file: where it was created */
+};
+
+/* A task process, seen from the controller. */
+struct real_task {
+	int name;		/* scenario name index */
+	int pid;
+	int sock;		/* the controller's end of its channel; -1 once gone */
+	uint8_t dead;		/* gone (exit, or killed) */
+	int wstatus;		/* how it ended, as wait(2) reports; -1 unknown */
+	unsigned death_line;
+	int vfork_parent;	/* the task blocked in vfork until this one execs or exits */
+	int vfork_child;	/* while blocked: that child */
+	struct {		/* its image (the ovc binary), measured at creation/exec */
+		uint64_t map_count, committed_kb, vmsize_kb, rss_kb;
+	} base;
+};
+
+struct ovc_real {
+	const struct ovc_scenario *s;
+	const struct sc_stmt *st;	/* the statement running */
+	const struct ovc_real_opts *o;
+	struct ovc_trace *t;
+	struct ovc_real_info *info;
+	struct ovc_err *e;
+	struct real_name *nm;
+	struct real_task *tasks;
+	size_t ntasks, cap;
+	struct ovc_meminfo mi;		/* when the statement started */
+	uint8_t have_mi;
+	struct ovc_meminfo before;	/* before the step running */
+	int64_t oom_before;		/* /proc/vmstat oom_kill then */
+	int64_t oom_start;		/* and when the run began */
+	unsigned kver;			/* the running kernel, OVC_KV */
+	int timeout_ms;
+	uint64_t page, huge_page;	/* bytes */
+	int64_t saved[OVC_SYSCTL_COUNT];	/* values before the run, to write back */
+	uint32_t saved_mask;
+};
+
+/* real.c */
+int real_err(struct ovc_real *X, unsigned col, int code, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+int real_size(struct ovc_real *X, const struct sc_size *z, uint64_t *bytes);
+void real_note(struct ovc_real *X, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* The live task of name n (col: where the name is written). */
+int real_task_of(struct ovc_real *X, int n, unsigned col, int *tix);
+/* Record a step for the current statement, then its result and figures. */
+int real_step(struct ovc_real *X, int name, int tix);
+int real_done(struct ovc_real *X, const struct ovc_result *res);
+
+/* real_ops.c */
+int real_op(struct ovc_real *X);
+
+/* real_expect.c */
+int real_expect(struct ovc_real *X);
+
+/* real_task.c */
+/* A new task process for a `task` line: spawned, set up and measured. */
+int real_task_spawn(struct ovc_real *X, int name, int *tix);
+/* Send m (with fd, closed here) to task tix and wait for its reply.
+ * 0: *rp holds it; 1: the task died meanwhile (marked dead, its cause
+ * found); negative: an error (timeout, channel), already in X->e. */
+int real_task_call(struct ovc_real *X, int tix, const struct real_msg *m, int fd,
+		   struct real_reply *rp);
+/* fork, vfork, thread of task tix: *rp as real_task_call; on success the
+ * child is a new task *child. */
+int real_task_clone(struct ovc_real *X, int tix, int cmd, int name, struct real_reply *rp,
+		    int *child);
+/* execve in task tix: 0 done (rp->err 0: a new image), 1 the task died. */
+int real_task_exec(struct ovc_real *X, int tix, struct real_reply *rp);
+/* exit of task tix: waits until its channel closes. */
+int real_task_exit(struct ovc_real *X, int tix);
+/* After an OOM kill: mark every task that is gone. */
+void real_task_sweep(struct ovc_real *X);
+/* Its image, measured now into base and recorded in info->images. */
+int real_task_measure(struct ovc_real *X, int tix);
+/* The end: kill what is left, reap every child. */
+void real_task_teardown(struct ovc_real *X);
 
 #endif
