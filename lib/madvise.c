@@ -15,19 +15,14 @@ static int set_flag(struct ovc_machine *m, struct ovc_mm *mm, struct ovc_vma *v,
 		    struct ovc_result *r)
 {
 	uint32_t nf = (v->flags | set) & ~clear;
-	int err;
 
 	if (nf == v->flags)
 		return 0;
-	v = vma_isolate(m, mm, v, s, e, &err);
-	if (!v) {
-		r->limit = m->vm.max_map_count;
-		r->value = mm->vmas.count;
-		refuse(r, EAGAIN, OVC_CAUSE_MAP_COUNT);
+	/* madvise_update_vma(): a failed split's ENOMEM becomes EAGAIN. */
+	if (vma_modify_flags(m, mm, v, s, e, nf, r)) {
+		r->err = EAGAIN;
 		return -1;
 	}
-	vma_set_flags(mm, v, nf);
-	vma_merge_around(m, mm, v);
 	return 0;
 }
 

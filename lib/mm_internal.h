@@ -52,6 +52,9 @@ struct ovc_vma *vma_next(const struct ovc_mm *mm, const struct ovc_vma *v);
 struct ovc_vma *vma_prev(const struct ovc_mm *mm, const struct ovc_vma *v);
 int range_mapped(const struct ovc_mm *mm, uint64_t start, uint64_t end);
 
+int vma_modify_flags(struct ovc_machine *m, struct ovc_mm *mm, struct ovc_vma *v,
+		     uint64_t s, uint64_t e, uint32_t nf, struct ovc_result *r);
+
 /* munmap.c: unmap [start, end), uncharging VM_ACCOUNT pages. Splits may
  * fail on vm.max_map_count: returns 0 or -ENOMEM. keep_charge: the pages
  * stay in Committed_AS (mremap moves them). */

@@ -34,7 +34,6 @@ static int fixup(struct ovc_machine *m, struct ovc_task *t, struct ovc_vma *v,
 {
 	struct ovc_mm *mm = t->mm;
 	uint64_t charged = 0, freed = 0;
-	int err;
 
 	if (newflags == v->flags)
 		return 0;
@@ -53,16 +52,11 @@ static int fixup(struct ovc_machine *m, struct ovc_task *t, struct ovc_vma *v,
 		freed = e - s;
 		newflags &= ~(uint32_t)OVC_VM_ACCOUNT;
 	}
-	v = vma_isolate(m, mm, v, s, e, &err);
-	if (!v) {
+	if (vma_modify_flags(m, mm, v, s, e, newflags, r)) {
 		uncharge(m, t, charged, r);
-		r->limit = m->vm.max_map_count;
-		r->value = mm->vmas.count;
-		refuse(r, ENOMEM, OVC_CAUSE_MAP_COUNT);
+		r->err = ENOMEM;
 		return -1;
 	}
-	vma_set_flags(mm, v, newflags);
-	vma_merge_around(m, mm, v);
 	uncharge(m, t, freed, r);
 	return 0;
 }

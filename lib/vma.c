@@ -201,3 +201,24 @@ struct ovc_vma *vma_isolate(struct ovc_machine *m, struct ovc_mm *mm,
 	*err = 0;
 	return v;
 }
+
+/* Give [s, e) of v the flags nf: split the range off (each split needs a
+ * map_count slot), set the flags, and merge back where the neighbours now
+ * match (mprotect_fixup, madvise_update_vma). Returns 0, or -ENOMEM with
+ * r's limit, value and cause filled; the errno is the caller's to choose. */
+int vma_modify_flags(struct ovc_machine *m, struct ovc_mm *mm, struct ovc_vma *v,
+		     uint64_t s, uint64_t e, uint32_t nf, struct ovc_result *r)
+{
+	int err;
+
+	v = vma_isolate(m, mm, v, s, e, &err);
+	if (!v) {
+		r->limit = m->vm.max_map_count;
+		r->value = mm->vmas.count;
+		r->cause = OVC_CAUSE_MAP_COUNT;
+		return err;
+	}
+	vma_set_flags(mm, v, nf);
+	vma_merge_around(m, mm, v);
+	return 0;
+}
