@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "mm_internal.h"
+#include "oom_internal.h"
 
 void ovc_config_default(struct ovc_config *c)
 {
@@ -136,6 +136,7 @@ int ovc_machine_init(struct ovc_machine *m, const struct ovc_config *c,
 	ovc_itree_init(&m->frames, 0, UINT64_MAX);
 	m->next_frame = 1;
 	m->next_pid = 1000;
+	m->current = -1;
 	if ((rc = geometry(m, c, e)) || (rc = physical(m, c, e)))
 		return rc;
 	sysctls(m, c);
@@ -152,6 +153,8 @@ int ovc_machine_init(struct ovc_machine *m, const struct ovc_config *c,
 	m->committed_base = kb_or0(m, c->committed_kb);
 	m->committed.count = (int64_t)m->committed_base;
 	ovc_commit_set_batch(m);
+	if (memcg_init(m))
+		return ovc_err_set(e, OVC_E_NOMEM, "out of memory");
 	return 0;
 }
 
@@ -162,6 +165,8 @@ void ovc_machine_free(struct ovc_machine *m)
 	free(m->objs);
 	free(m->tasks);
 	free(m->committed.delta);
+	oom_log_free(m);
+	memcg_free(m);
 	ovc_pool_destroy(&m->vma_pool);
 	ovc_pool_destroy(&m->extent_pool);
 	ovc_pool_destroy(&m->frames_pool);

@@ -53,6 +53,20 @@ void mm_put(struct ovc_machine *m, struct ovc_mm *mm, unsigned cpu)
 	ovc_pool_free(&m->mm_pool, mm);
 }
 
+/* VmPTE estimate (ovc/machine.h): PAGE_SIZE / 8 entries per table, the
+ * tables of each VMA counted on their own, rounded up. 512 pages (2 MiB)
+ * of a 4 KiB-page VMA cost one 4 KiB table. */
+uint64_t ovc_mm_pgtables_bytes(const struct ovc_machine *m, const struct ovc_mm *mm)
+{
+	uint64_t per = m->page_size / 8, tables = 0;
+
+	for (const struct ovc_itnode *n = ovc_itree_first(&mm->vmas); n;
+	     n = ovc_itree_next(&mm->vmas, n))
+		if (!(vma_of((struct ovc_itnode *)n)->flags & OVC_VM_HUGETLB))
+			tables += (n->end - n->start + per - 1) / per;
+	return tables * m->page_size;
+}
+
 /* [addr, addr+len) as pages, rounded out; -1 if it leaves the user
  * address space (or wraps), which every syscall refuses. */
 int user_range(const struct ovc_machine *m, uint64_t addr, uint64_t len,

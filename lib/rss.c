@@ -4,15 +4,25 @@
  * mapped, with the kind of page behind them (anonymous frames, page cache,
  * shmem). They give VmRSS, RssAnon, RssFile and RssShmem exactly as
  * /proc/PID/status counts them (MM_ANONPAGES, MM_FILEPAGES, MM_SHMEMPAGES).
- * Units: pages.
+ * Anonymous pages written to swap stay extents on the same frames, of kind
+ * SWAP, counted in MM_SWAPENTS (VmSwap) instead. Units: pages.
  */
-#include "mm_internal.h"
+#include "oom_internal.h"
 
 static uint64_t *counter(struct ovc_mm *mm, uint32_t kind)
 {
-	if (kind == OVC_EXT_ANON)
-		return &mm->rss_anon;
-	return kind == OVC_EXT_FILE ? &mm->rss_file : &mm->rss_shmem;
+	switch (kind) {
+	case OVC_EXT_ANON: return &mm->rss_anon;
+	case OVC_EXT_SWAP: return &mm->swapents;
+	case OVC_EXT_FILE: return &mm->rss_file;
+	default: return &mm->rss_shmem;
+	}
+}
+
+/* Anonymous frames back the extent, in RAM or in swap. */
+static int on_frames(uint32_t kind)
+{
+	return kind == OVC_EXT_ANON || kind == OVC_EXT_SWAP;
 }
 
 static struct ovc_extent *ext_new(struct ovc_machine *m, struct ovc_mm *mm,
@@ -50,7 +60,7 @@ static void ext_free(struct ovc_machine *m, struct ovc_mm *mm, struct ovc_extent
 	uint64_t n = x->node.end - x->node.start;
 
 	*counter(mm, x->kind) -= n;
-	if (x->kind == OVC_EXT_ANON)
+	if (on_frames(x->kind))
 		frames_put(m, x->frame, n);
 	ovc_itree_remove(&mm->rss, &x->node);
 	ovc_pool_free(&m->extent_pool, x);
@@ -122,8 +132,8 @@ int rss_copy(struct ovc_machine *m, struct ovc_mm *dst, const struct ovc_mm *src
 		uint64_t e = n->end < end ? n->end : end;
 		uint64_t f = x->frame + (s - n->start);
 
-		if (x->kind == OVC_EXT_ANON)
-			frames_get(m, f, e - s);
+		if (on_frames(x->kind))
+			frames_get(m, f, e - s);	/* swap_duplicate() for swap entries */
 		ext_new(m, dst, s, e, f, x->kind, x->obj);
 	}
 	return 0;
@@ -134,48 +144,40 @@ void phys_give(struct ovc_machine *m, uint64_t n)
 	m->phys.free += n;
 }
 
-/* The page allocator, simplified to what decides commit-era outcomes:
- * pages come from free memory above the min watermark; below it, clean
- * page cache is reclaimed first (cache of no modelled file, then files
- * nobody maps). What cannot be found is a shortfall (the
- * OOM killer's moment). */
-uint64_t phys_take(struct ovc_machine *m, uint64_t n, struct ovc_result *r)
+/* phys_take(), the allocator with reclaim, swap and the OOM killer, is in
+ * lib/reclaim.c. */
+
+/* One batch of do_anonymous_page(): charged to the faulting task's cgroup
+ * (which may reclaim or OOM-kill inside it), taken from free memory (which
+ * may reclaim, swap or OOM-kill machine-wide), mapped at s. */
+static uint64_t anon_batch(struct ovc_machine *m, struct ovc_mm *mm, uint64_t s,
+			   uint64_t n, int locked, struct ovc_result *r)
 {
-	struct ovc_phys *p = &m->phys;
-	uint64_t avail = p->free > p->min_wmark ? p->free - p->min_wmark : 0;
+	int cg = current_memcg(m);
+	uint64_t ok = memcg_try_charge(m, cg, n, r), got;
 
-	if (avail < n && p->loose_cache) {
-		uint64_t take = n - avail < p->loose_cache ? n - avail : p->loose_cache;
-
-		p->loose_cache -= take;
-		p->file -= take;
-		p->free += take;
-		avail += take;
-		if (r)
-			r->reclaimed += take;
-	}
-	if (avail < n) {
-		uint64_t got = obj_reclaim(m, n - avail);
-
-		avail += got;
-		if (r)
-			r->reclaimed += got;
-	}
-	if (avail < n)
-		n = avail;
-	p->free -= n;
-	return n;
+	got = ok ? phys_take_some(m, ok, r) : 0;
+	if (got < ok)
+		memcg_uncharge(m, cg, ok - got);
+	if (got)
+		ext_new(m, mm, s, s + got, frames_alloc_for(m, got, cg, locked), OVC_EXT_ANON, 0);
+	return got;
 }
 
-/* Map n anonymous pages at [s, s+n) in mm; returns the pages obtained. */
+/* Map n anonymous pages at [s, s+n) in mm; returns the pages obtained.
+ * Pages are mapped as they are obtained, so an OOM kill during the fault
+ * sees the faulting task's memory as it is at that page. */
 uint64_t rss_add_anon(struct ovc_machine *m, struct ovc_mm *mm, uint64_t s,
 		      uint64_t n, struct ovc_result *r)
 {
-	uint64_t got = phys_take(m, n, r);
+	const struct ovc_vma *v = vma_find(mm, s);
+	int locked = v && (v->flags & OVC_VM_LOCKED);
+	uint64_t done = 0, got;
 
-	if (got)
-		ext_new(m, mm, s, s + got, frames_alloc(m, got), OVC_EXT_ANON, 0);
-	return got;
+	while (done < n && !current_killed(m) &&
+	       (got = anon_batch(m, mm, s + done, n - done, locked, r)))
+		done += got;
+	return done;
 }
 
 /* Map n pages of object obj at [s, s+n) (page cache or shmem). */
@@ -193,4 +195,14 @@ uint64_t rss_cow(struct ovc_machine *m, struct ovc_mm *mm, struct ovc_extent *x,
 	x = ext_isolate(m, mm, x, s, e);
 	ext_free(m, mm, x);
 	return rss_add_anon(m, mm, s, e - s, r);
+}
+
+struct ovc_extent *rss_set_kind(struct ovc_machine *m, struct ovc_mm *mm, struct ovc_extent *x,
+				uint64_t s, uint64_t e, uint32_t kind)
+{
+	x = ext_isolate(m, mm, x, s, e);
+	*counter(mm, x->kind) -= e - s;
+	x->kind = kind;
+	*counter(mm, kind) += e - s;
+	return x;
 }

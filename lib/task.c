@@ -5,12 +5,14 @@
  * rlimits, and an mm it may share (vfork, CLONE_VM). Tasks are never
  * removed from the table, so indices stay valid; an exited task keeps its
  * slot with no mm. Mirrors copy_process() and do_exit() as far as memory
- * goes (kernel/fork.c, kernel/exit.c).
+ * goes (kernel/fork.c, kernel/exit.c). Threads (CLONE_THREAD) share their
+ * leader's thread group, mm and OOM settings; an OOM kill (SIGKILL to the
+ * group) makes every thread exit.
  */
 #include <stdlib.h>
 #include <string.h>
 
-#include "mm_internal.h"
+#include "oom_internal.h"
 
 struct ovc_task *ovc_task_get(struct ovc_machine *m, int tid)
 {
@@ -62,8 +64,11 @@ int ovc_task_create(struct ovc_machine *m, const struct ovc_task_spec *s,
 		    int *tid, struct ovc_err *e)
 {
 	struct ovc_task *t;
-	int rc = task_slot(m, tid, e);
+	int rc;
 
+	if (s->memcg < 0 || (size_t)s->memcg >= (m->nmemcgs ? m->nmemcgs : 1))
+		return ovc_err_set(e, OVC_E_RANGE, "no memory cgroup %d", s->memcg);
+	rc = task_slot(m, tid, e);
 	if (rc)
 		return rc;
 	t = &m->tasks[*tid];
@@ -73,6 +78,12 @@ int ovc_task_create(struct ovc_machine *m, const struct ovc_task_spec *s,
 	t->admin = s->admin < 0 ? s->uid == 0 : s->admin != 0;
 	t->cap_resource = t->cap_rawio = t->cap_ipc_lock = t->admin;
 	t->oom_score_adj = s->oom_score_adj;
+	t->oom_adj = adj_from_score_adj(s->oom_score_adj);
+	t->oom_score_adj_min = s->oom_score_adj < 0 ? s->oom_score_adj : 0;
+	t->leader = *tid;
+	t->memcg = s->memcg;
+	t->start_s = m->uptime_s;
+	t->cpu_time_ms = s->cpu_time_ms;
 	t->nice = s->nice;
 	t->cpu = m->ncpus ? s->cpu % m->ncpus : 0;
 	t->kthread = s->kthread != 0;
@@ -97,9 +108,34 @@ int task_clone(struct ovc_machine *m, int parent, int *tid, struct ovc_err *e)
 	*t = m->tasks[parent];
 	t->pid = pid_for(m, 0);
 	t->parent = parent;
+	t->leader = *tid;
 	t->mm = NULL;
 	t->in_vfork = 0;
+	t->oom_killed = 0;
+	t->oom_origin = 0;
 	t->cpu_time_ms = 0;
+	t->start_s = m->uptime_s;
+	return 0;
+}
+
+/* copy_process() with CLONE_VM | CLONE_THREAD: the thread joins the
+ * caller's group and its parent is the caller's parent (real_parent), so
+ * it is nobody's child. */
+int ovc_clone_thread(struct ovc_machine *m, int tid, struct ovc_result *r)
+{
+	struct ovc_task *t = ovc_task_get(m, tid), *c;
+
+	r->child = -1;
+	if (!t || !t->mm)
+		return -OVC_E_STATE;
+	if (task_clone(m, tid, &r->child, NULL))
+		return -OVC_E_NOMEM;
+	t = &m->tasks[tid];
+	c = &m->tasks[r->child];
+	c->leader = t->leader;
+	c->parent = t->parent;
+	c->mm = t->mm;
+	c->mm->users++;
 	return 0;
 }
 
@@ -119,6 +155,38 @@ int ovc_exit(struct ovc_machine *m, int tid, struct ovc_result *r)
 	t->state = OVC_TASK_EXITED;
 	r->delta = ovc_pcpu_sum(&m->committed) - before;
 	return 0;
+}
+
+/* SIGKILL from the OOM killer to tid's thread group: every thread exits
+ * now, except the faulting task, which exits when its operation returns. */
+uint64_t task_oom_kill(struct ovc_machine *m, int tid)
+{
+	int leader = m->tasks[tid].leader;
+	uint64_t before = m->phys.free;
+
+	for (size_t i = 0; i < m->ntasks; i++) {
+		struct ovc_task *t = &m->tasks[i];
+		struct ovc_result gone = { 0 };
+
+		if (t->leader != leader || t->state != OVC_TASK_RUNNING)
+			continue;
+		t->oom_killed = 1;
+		if ((int)i != m->current)
+			ovc_exit(m, (int)i, &gone);
+	}
+	return m->phys.free - before;
+}
+
+void task_reap_current(struct ovc_machine *m, int tid, struct ovc_result *r)
+{
+	struct ovc_task *t = &m->tasks[tid];
+	struct ovc_result gone = { 0 };
+
+	if (t->state != OVC_TASK_RUNNING || !t->oom_killed)
+		return;
+	ovc_exit(m, tid, &gone);
+	r->delta += gone.delta;
+	r->killed = 1;
 }
 
 int ovc_mlockall(struct ovc_machine *m, int tid, int future)

@@ -6,9 +6,13 @@
  * costs nothing; file and shmem pages come from the object's cache, which
  * holds each page once however many processes map it. NORESERVE shmem
  * charges Committed_AS page by page here (shmem_acct_block), and a refused
- * charge is SIGBUS. Units: pages.
+ * charge is SIGBUS. A swapped-out page is read back first (do_swap_page).
+ * Every page taken may reclaim, swap or run the OOM killer (lib/reclaim.c,
+ * lib/memcg.c) on behalf of the faulting task, the kernel's current; if
+ * the killer picks that task, the fault stops and the task exits when the
+ * call returns. Units: pages.
  */
-#include "mm_internal.h"
+#include "oom_internal.h"
 
 
 static int out_of_memory(struct ovc_result *r, const struct ovc_vma *v)
@@ -81,6 +85,16 @@ static int fault_present(struct ovc_machine *m, struct ovc_task *t,
 	return 0;
 }
 
+/* do_swap_page() for [s, xe) of swap extent x; then the fault goes on. */
+static int fault_swapped(struct ovc_machine *m, struct ovc_mm *mm, struct ovc_vma *v,
+			 struct ovc_extent *x, uint64_t s, uint64_t xe, struct ovc_result *r)
+{
+	uint64_t got = swap_in(m, mm, x, s, xe, r);
+
+	r->touched += got;
+	return got ? 0 : out_of_memory(r, v);
+}
+
 static int fault_range(struct ovc_machine *m, struct ovc_task *t,
 		       struct ovc_vma *v, uint64_t s, uint64_t e, int write,
 		       struct ovc_result *r)
@@ -91,6 +105,14 @@ static int fault_range(struct ovc_machine *m, struct ovc_task *t,
 		struct ovc_extent *x = extent_of(ovc_itree_find_after(&mm->rss, s));
 		int rc;
 
+		if (current_killed(m))
+			return out_of_memory(r, v);
+		if (x && x->kind == OVC_EXT_SWAP && x->node.start <= s) {
+			rc = fault_swapped(m, mm, v, x, s, x->node.end < e ? x->node.end : e, r);
+			if (rc || r->cause)
+				return rc;
+			continue;	/* re-scan from s: the pages are back */
+		}
 		if (!x || x->node.start >= e) {
 			return fault_missing(m, t, v, s, e, write, r);
 		} else if (x->node.start > s) {
@@ -116,16 +138,9 @@ static int access_ok(const struct ovc_vma *v, int write)
 	return write ? (v->flags & OVC_VM_WRITE) != 0 : (v->flags & OVC_VM_READ) != 0;
 }
 
-int ovc_touch(struct ovc_machine *m, int tid, uint64_t addr, uint64_t len,
-	      int write, struct ovc_result *r)
+static int touch_range(struct ovc_machine *m, struct ovc_task *t, uint64_t s, uint64_t e,
+		       int write, struct ovc_result *r)
 {
-	struct ovc_task *t = ovc_task_get(m, tid);
-	uint64_t s, e;
-
-	if (!t || !t->mm)
-		return -OVC_E_STATE;
-	if (user_range(m, addr, len, &s, &e))
-		return refuse(r, EFAULT, OVC_CAUSE_NO_VMA);
 	for (struct ovc_vma *v = vma_first_in(t->mm, s, e); s < e; v = vma_next(t->mm, v)) {
 		/* A hole or a protection fault is SIGSEGV. */
 		if (!v || v->node.start > s || !access_ok(v, write))
@@ -137,5 +152,23 @@ int ovc_touch(struct ovc_machine *m, int tid, uint64_t addr, uint64_t len,
 			return 0;
 		s = ve;
 	}
+	return 0;
+}
+
+int ovc_touch(struct ovc_machine *m, int tid, uint64_t addr, uint64_t len,
+	      int write, struct ovc_result *r)
+{
+	struct ovc_task *t = ovc_task_get(m, tid);
+	uint64_t s, e;
+	int saved = m->current;
+
+	if (!t || !t->mm)
+		return -OVC_E_STATE;
+	if (user_range(m, addr, len, &s, &e))
+		return refuse(r, EFAULT, OVC_CAUSE_NO_VMA);
+	m->current = tid;
+	touch_range(m, t, s, e, write, r);
+	task_reap_current(m, tid, r);
+	m->current = saved;
 	return 0;
 }

@@ -137,6 +137,7 @@ int ovc_view_task(const struct ovc_machine *m, int tid, struct ovc_task_view *v)
 	v->vm_exe = kb(m, mm->exec_vm);
 	v->vm_lck = kb(m, mm->locked_vm);
 	v->vm_swap = kb(m, mm->swapents);
+	v->vm_pte = ovc_mm_pgtables_bytes(m, mm) >> 10;
 	v->committed = kb(m, mm->committed);
 	v->fork_charge = kb(m, fork_charge(mm));
 	v->map_count = mm->vmas.count;

@@ -51,8 +51,10 @@ struct ovc_vma {
 	uint32_t anon_vma;	/* 0 until the first write fault (merge compatibility) */
 };
 
-/* A resident range of one address space: pages this mm has mapped. */
-enum { OVC_EXT_ANON = 1, OVC_EXT_FILE = 2, OVC_EXT_SHMEM = 3 };
+/* A resident range of one address space: pages this mm has mapped. A
+ * swapped-out anonymous range stays an extent, of kind OVC_EXT_SWAP (the
+ * swap entries in its page tables), on the same frames. */
+enum { OVC_EXT_ANON = 1, OVC_EXT_FILE = 2, OVC_EXT_SHMEM = 3, OVC_EXT_SWAP = 4 };
 struct ovc_extent {
 	struct ovc_itnode node;	/* virtual pages */
 	uint64_t frame;		/* first frame id (anon: in m->frames) */
@@ -61,10 +63,16 @@ struct ovc_extent {
 };
 
 /* Anonymous frames, reference-counted so that pages shared copy-on-write
- * after fork are counted once (a frame range is one node). */
+ * after fork are counted once (a frame range is one node). A frame is an
+ * anonymous page wherever it lives: in RAM, or in swap (one swap slot,
+ * however many page tables point at it). Frame ids grow with every fault,
+ * so the lowest id is the oldest page (reclaim's LRU order, lib/swap.c). */
 struct ovc_frames {
 	struct ovc_itnode node;	/* frame ids */
-	uint32_t refs;
+	uint32_t refs;		/* extents (page tables) mapping each frame */
+	uint16_t memcg;		/* the cgroup charged for it (mem_cgroup_charge) */
+	uint8_t swapped;	/* in swap, not in RAM */
+	uint8_t locked;		/* faulted in a VM_LOCKED VMA: unevictable */
 };
 
 enum { OVC_OBJ_FILE = 1, OVC_OBJ_SHMEM = 2, OVC_OBJ_SYSV = 3 };
@@ -96,6 +104,7 @@ struct ovc_mm {
 	uint64_t data_bytes;	/* end_data - start_data (RLIMIT_DATA for brk) */
 	uint64_t mmap_base;	/* top of the mmap area (pages) */
 	uint64_t stack_top;	/* pages */
+	uint32_t scan_gen;	/* reverse-map walks mark the mms they visited */
 };
 
 struct ovc_rlimits {
@@ -119,9 +128,15 @@ struct ovc_task {
 	int8_t oom_adj;		/* legacy (2.6.x) */
 	int8_t nice;
 	unsigned cpu;		/* CPU its charges land on (percpu counter) */
-	uint64_t cpu_time_ms, start_s;	/* legacy badness inputs */
+	uint64_t cpu_time_ms;	/* utime + stime (legacy badness; HZ = 1000: jiffies) */
+	uint64_t start_s;	/* m->uptime_s when it was created */
 	struct ovc_rlimits rlim;
 	struct ovc_mm *mm;	/* NULL for kernel threads and after exit */
+	int leader;		/* task index of its thread-group leader (itself for a process) */
+	int memcg;		/* its memory cgroup (index in m->memcgs; 0 = root) */
+	int16_t oom_score_adj_min;	/* lowest value it may set without CAP_SYS_RESOURCE */
+	uint8_t oom_origin;	/* PF_OOM_ORIGIN / oom_task_origin(): swapoff, KSM unmerge */
+	uint8_t oom_killed;	/* killed by the OOM killer (SIGKILL sent) */
 };
 
 struct ovc_sysctl {
@@ -153,6 +168,19 @@ struct ovc_phys {
 	uint64_t loose_cache;	/* part of file: clean cache of no modelled file (reclaimable) */
 	uint64_t min_wmark;	/* pages below which a fault must reclaim first */
 };
+
+/* Events of the OOM killer (lib/oom_event.c; struct ovc_oom_event in
+ * ovc/oom.h). The machine owns them; the front ends read and clear. */
+struct ovc_oom_event;
+struct ovc_oom_log {
+	struct ovc_oom_event *ev;
+	size_t n, cap;
+	size_t max;		/* keep at most this many (0: the default, 256) */
+	uint64_t dropped;	/* events not kept because the log was full */
+	uint64_t seq;		/* events since boot */
+};
+
+struct ovc_memcg;
 
 struct ovc_hugetlb {
 	uint64_t size_kb;	/* 2048 on x86-64 */
@@ -204,6 +232,19 @@ struct ovc_machine {
 
 	struct ovc_pool vma_pool, extent_pool, frames_pool, mm_pool;
 	uint8_t totalreserve_fixed;	/* stated by the scenario: not recomputed */
+
+	/* Memory pressure and the OOM killer (lib/reclaim.c, swap.c, memcg.c, oom_*.c). */
+	uint64_t uptime_s;		/* CLOCK_MONOTONIC seconds; settable. New tasks start now */
+	int current;			/* task whose fault is running (the kernel's current), or -1 */
+	uint8_t oom_killer_disabled;	/* oom_killer_disable(): allocations fail, nothing is killed */
+	uint8_t panicked;		/* an OOM panic happened: no further OOM handling */
+	uint64_t oom_kill_count;	/* /proc/vmstat oom_kill */
+	uint64_t swap_outs, swap_ins;	/* pswpout, pswpin (pages) */
+	uint32_t scan_gen;		/* generation for reverse-map walks over mms */
+	struct ovc_memcg *memcgs;	/* the cgroup tree; index 0 is the root */
+	size_t nmemcgs, memcgs_cap;
+	uint64_t memcg_cache;		/* part of phys.loose_cache charged to cgroups */
+	struct ovc_oom_log oom_log;
 };
 
 /* Build m from cfg under profile p. Fills the kernel's boot-time defaults
@@ -237,5 +278,12 @@ void ovc_watermarks_update(struct ovc_machine *m);
 
 /* The task at index tid, or NULL if tid is not a live task. */
 struct ovc_task *ovc_task_get(struct ovc_machine *m, int tid);
+
+/* VmPTE of an mm in bytes, estimated: one page-table page (PAGE_SIZE / 8
+ * entries) per started run of PAGE_SIZE / 8 pages of each VMA, hugetlb
+ * VMAs excluded; upper levels (PMD, PUD) are not counted. The kernel's
+ * mm_pgtables_bytes() counts tables actually allocated, which depends on
+ * alignment and on what was touched. lib/mm.c. */
+uint64_t ovc_mm_pgtables_bytes(const struct ovc_machine *m, const struct ovc_mm *mm);
 
 #endif

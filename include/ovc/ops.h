@@ -53,8 +53,13 @@ struct ovc_result {
 	uint64_t limit, value;	/* rlimit or map_count: the limit and the value that broke it */
 	uint64_t pages;		/* pages charged (+) or uncharged (-) is in delta */
 	int64_t delta;		/* change of exact Committed_AS caused by the call */
-	uint64_t touched;	/* touch: pages newly made resident */
+	uint64_t touched;	/* touch: pages newly made resident (swap-ins included) */
 	uint64_t reclaimed;	/* touch: clean page cache pages dropped to make room */
+	uint64_t swapped_out;	/* touch: anonymous pages written to swap to make room */
+	uint64_t swapped_in;	/* touch: pages read back from swap */
+	uint32_t oom_kills;	/* tasks the OOM killer killed during the call */
+	uint8_t killed;		/* the calling task itself was OOM-killed (it has exited) */
+	uint8_t panic;		/* the OOM killer panicked the machine */
 	int admitted;		/* number of admission tests that ran */
 	struct ovc_admit admit;	/* the refusing test, or the last one that ran */
 };
@@ -123,6 +128,8 @@ struct ovc_task_spec {
 	int8_t nice;
 	unsigned cpu;
 	int kthread;
+	uint64_t cpu_time_ms;	/* CPU time used so far (2.6.32 badness) */
+	int memcg;		/* memory cgroup (0: the root) */
 };
 /* A new process with an empty address space (its image comes from
  * ovc_execve or from mmaps the scenario lists). */
@@ -141,6 +148,10 @@ struct ovc_image {
 void ovc_image_default(struct ovc_image *img);
 int ovc_execve(struct ovc_machine *m, int tid, const struct ovc_image *img,
 	       struct ovc_result *r);
+
+/* clone(CLONE_VM | CLONE_THREAD): a thread of tid's process (same thread
+ * group, same mm, nothing charged). r->child is the new task. */
+int ovc_clone_thread(struct ovc_machine *m, int tid, struct ovc_result *r);
 
 /* exit: drops the task's mm reference; the last user uncharges it. */
 int ovc_exit(struct ovc_machine *m, int tid, struct ovc_result *r);

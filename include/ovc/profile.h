@@ -93,6 +93,14 @@ struct ovc_oom_era {
 	uint8_t child_sacrifice;	/* 0 none, 1 first child (2.6.32), 2 highest child */
 	uint8_t ties_last;		/* an equal later task replaces the chosen one */
 	uint8_t leader_ties;		/* equal scores keep a thread-group leader (3.14-5.2) */
+	uint8_t kill_sharers;		/* other processes on the victim's mm: 0 spared (2.6.32),
+					 * 1 killed unless OOM_SCORE_ADJ_MIN (2.6.36), 2 all but init (4.8) */
+	uint8_t shared_disable;		/* one -1000 sharer makes the whole mm unkillable (RHEL6) */
+	uint8_t skip_vfork;		/* in_vfork() tasks are not candidates (4.8) */
+	uint8_t adj_mm_wide;		/* an oom_score_adj write reaches every process on the mm (4.8) */
+	uint8_t oom_group;		/* memory.oom.group kills the victim's whole cgroup (4.19) */
+	uint8_t memcg_panic;		/* panic_on_oom=2 panics memcg OOMs too (not 2.6.32) */
+	uint8_t pf_kills;		/* VM_FAULT_OOM in the fault handler runs a global OOM (up to 5.15) */
 };
 
 enum ovc_score_rule {
@@ -102,9 +110,18 @@ enum ovc_score_rule {
 	OVC_SCORE_SHIFTED,	/* (1000 + badness * 1000 / totalpages) * 2 / 3 */
 };
 
+/* How /proc/PID/oom_adj and oom_score_adj are kept (fs/proc/base.c, spec §7.3). */
+enum ovc_adj_rule {
+	OVC_ADJ_LEGACY,		/* 2.6.32: only oom_adj exists */
+	OVC_ADJ_BOTH,		/* 2.6.36-3.6: both stored, each write converts into the other */
+	OVC_ADJ_DERIVED,	/* 3.7: only oom_score_adj; oom_adj is computed when read */
+};
+
 struct ovc_score_era {
 	struct ovc_era era;
 	enum ovc_score_rule rule;
+	enum ovc_adj_rule adj;
+	uint8_t adj_read_cap;		/* reading oom_adj is capped at 15 (~5.11) */
 };
 
 struct ovc_report_era {

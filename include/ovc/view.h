@@ -29,6 +29,7 @@ void ovc_view_meminfo(const struct ovc_machine *m, struct ovc_meminfo *mi);
 struct ovc_task_view {
 	uint64_t vm_size, vm_rss, rss_anon, rss_file, rss_shmem, vm_data, vm_stk,
 		 vm_exe, vm_lck, vm_swap;	/* /proc/PID/status, kB */
+	uint64_t vm_pte;	/* VmPTE, kB (the model's estimate, ovc_mm_pgtables_bytes) */
 	uint64_t committed;	/* kB of its VM_ACCOUNT VMAs */
 	uint64_t fork_charge;	/* kB a fork would charge (VM_ACCOUNT, not DONTCOPY) */
 	uint64_t map_count;
