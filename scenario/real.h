@@ -15,6 +15,8 @@
  *          real_expect.c expect lines against the real values
  *          real_proc.c   pure /proc parsers and their file wrappers
  *          real_machine.c the machine as measured, as scenario lines
+ *          Shared with the model runner: regions.c (name checks, region
+ *          and file ranges) and expect_eval.c (the expect rules).
  * State:   struct ovc_real (driver) and struct real_task, owned by the
  *          caller of ovc_real_run. The task server keeps its buffers in
  *          one static struct (it may not use the heap, see real_serve.c),
@@ -33,6 +35,7 @@
 #include "ovc/ops.h"
 #include "ovc/trace.h"
 #include "ovc/view.h"
+#include "scenario/regions.h"
 #include "scenario/scenario.h"
 
 /* ------------------------------------------------------------------ */
@@ -221,8 +224,8 @@ struct real_name {
 	uint8_t made;		/* its defining statement ran and succeeded */
 	uint8_t exited;		/* task: `exit` ran */
 	unsigned exit_line;
-	int task;		/* task: index in tasks[]; region: its task */
-	uint64_t start, len;	/* region, bytes (len rounded up to pages) */
+	int task;		/* task: index in tasks[] */
+	struct sc_region region;	/* region */
 	int shmid;		/* segment */
 	uint64_t bytes;		/* file, segment: size */
 	uint8_t hugetlb;	/* segment */

@@ -5,6 +5,8 @@
  * the command, and stores what came back. Regions, segments and tasks
  * named with `as` are defined only when the call succeeded. Operations
  * that are not a task's (read, drop_caches, shmrm) run in the controller.
+ * The checks of a REGION, SEGMENT or FILE word and the range arithmetic
+ * are regions.c's, shared with the model runner.
  *
  * Units: bytes; region lengths are rounded up to whole pages (huge pages
  * for hugetlb mappings and segments), as the kernel rounds the mapping.
@@ -22,52 +24,45 @@
 #include "scenario/ast.h"
 #include "scenario/real.h"
 
-static uint64_t round_up(uint64_t len, uint64_t unit)
+static int task_of(void *ctx, int n, unsigned col, int *tix)
 {
-	uint64_t r = len % unit;
+	return real_task_of(ctx, n, col, tix);
+}
 
-	return !r || len > UINT64_MAX - unit ? len : len + (unit - r);
+static int size_of(void *ctx, const struct sc_size *z, uint64_t *bytes)
+{
+	return real_size(ctx, z, bytes);
+}
+
+/* The executor as regions.c sees it, for the statement running. */
+static struct sc_rt rt(struct ovc_real *X)
+{
+	return (struct sc_rt){ .s = X->s, .st = X->st, .e = X->e, .ctx = X,
+			       .task = task_of, .size = size_of };
+}
+
+/* 0 if name n exists (its defining line succeeded), else the error at col. */
+static int need(struct ovc_real *X, int n, unsigned col)
+{
+	struct sc_rt u = rt(X);
+
+	return sc_rt_made(&u, n, X->nm[n].made, col);
 }
 
 static void define_region(struct ovc_real *X, int n, int tix, uint64_t start, uint64_t len)
 {
-	struct real_name *rg = &X->nm[n];
-
-	rg->made = 1;
-	rg->task = tix;
-	rg->start = start;
-	rg->len = len;
+	X->nm[n].made = 1;
+	X->nm[n].region = (struct sc_region){ .task = tix, .start = start, .len = len };
 }
 
 /* The region of ref: its acting task and the byte range (off=/len= applied). */
 static int region_range(struct ovc_real *X, const struct sc_ref *ref, int *tix,
 			uint64_t *addr, uint64_t *len)
 {
-	const struct sc_name *name = &X->s->names[ref->name];
 	const struct real_name *rg = &X->nm[ref->name];
-	uint64_t off = 0;
-	int r;
+	struct sc_rt u = rt(X);
 
-	if (!rg->made)
-		return real_err(X, X->st->arg_col, OVC_E_STATE,
-				"region \"%s\" does not exist: the line that names it (%u) failed",
-				name->name, name->line);
-	r = real_task_of(X, ref->task, X->st->arg_col, tix);
-	if (r == 0 && ref->has_off)
-		r = real_size(X, &ref->off, &off);
-	if (r < 0)
-		return r;
-	if (!ref->has_len && off > rg->len)
-		return real_err(X, ref->off.col, OVC_E_STATE,
-				"off= is past the end of region \"%s\"", name->name);
-	*len = rg->len - off;
-	if (ref->has_len && (r = real_size(X, &ref->len, len)) < 0)
-		return r;
-	if (off > UINT64_MAX - rg->start || *len > UINT64_MAX - (rg->start + off))
-		return real_err(X, X->st->arg_col, OVC_E_STATE,
-				"the range runs past the end of the address space");
-	*addr = rg->start + off;
-	return 0;
+	return sc_region_range(&u, ref, rg->made ? &rg->region : NULL, tix, addr, len);
 }
 
 /* The task died during the step: killed (the OOM killer's SIGKILL) is a
@@ -125,12 +120,9 @@ static int op_mmap(struct ovc_real *X)
 		r = real_size(X, &st->size, &m.a[1]);
 	if (r == 0)
 		r = real_size(X, &st->u.mmap.offset, &m.a[4]);
-	if (r == 0 && st->u.mmap.file >= 0) {
+	if (r == 0 && st->u.mmap.file >= 0 && (r = need(X, st->u.mmap.file, st->col)) == 0) {
 		const struct real_name *f = &X->nm[st->u.mmap.file];
 
-		if (!f->made)
-			return real_err(X, st->col, OVC_E_STATE, "file \"%s\" was not created",
-					X->s->names[st->u.mmap.file].name);
 		fd = open(f->path, O_RDWR | O_CLOEXEC);
 		if (fd < 0)
 			return real_err(X, st->col, OVC_E_IO, "cannot open %s: %s", f->path,
@@ -146,7 +138,7 @@ static int op_mmap(struct ovc_real *X)
 		return r;
 	res.addr = rp.v[0];
 	if (res.err == 0 && !res.cause && st->def >= 0)
-		define_region(X, st->def, tix, rp.v[0], round_up(m.a[1],
+		define_region(X, st->def, tix, rp.v[0], sc_round_up(m.a[1],
 			      st->u.mmap.flags & OVC_MAP_HUGETLB ? X->huge_page : X->page));
 	return real_done(X, &res);
 }
@@ -213,7 +205,7 @@ static int op_mremap(struct ovc_real *X)
 	res.addr = rp.v[0];
 	if (res.err == 0 && !res.cause)
 		define_region(X, st->def >= 0 ? st->def : st->ref.name, tix, rp.v[0],
-			      round_up(m.a[2], X->page));
+			      sc_round_up(m.a[2], X->page));
 	return real_done(X, &res);
 }
 
@@ -243,7 +235,7 @@ static int op_brk(struct ovc_real *X)
 	res.addr = rp.v[0];
 	if (res.err == 0 && !res.cause && st->def >= 0 && rp.v[0] >= ps.start_brk)
 		define_region(X, st->def, tix, ps.start_brk,
-			      round_up(rp.v[0], X->page) - ps.start_brk);
+			      sc_round_up(rp.v[0], X->page) - ps.start_brk);
 	return real_done(X, &res);
 }
 
@@ -352,19 +344,10 @@ static int op_read(struct ovc_real *X)
 	const struct sc_stmt *st = X->st;
 	const struct real_name *f = &X->nm[st->ref.name];
 	struct ovc_result res = { 0 };
-	uint64_t off = 0, len;
-	int r = 0;
+	struct sc_rt u = rt(X);
+	uint64_t off, len;
+	int r = sc_file_range(&u, &st->ref, f->made, f->bytes, &off, &len);
 
-	if (!f->made)
-		return real_err(X, st->arg_col, OVC_E_STATE, "file \"%s\" was not created",
-				X->s->names[st->ref.name].name);
-	if (st->ref.has_off)
-		r = real_size(X, &st->ref.off, &off);
-	len = off < f->bytes ? f->bytes - off : 0;
-	if (r == 0 && st->ref.has_len)
-		r = real_size(X, &st->ref.len, &len);
-	if (r == 0 && len > UINT64_MAX - off)
-		r = real_err(X, st->arg_col, OVC_E_STATE, "off= plus len= overflows");
 	if (r == 0)
 		r = real_step(X, -1, -1);
 	if (r < 0)
@@ -401,27 +384,17 @@ static int op_shmget(struct ovc_real *X)
 	return real_done(X, &res);
 }
 
-static int segment(struct ovc_real *X, int n, const struct real_name **seg)
-{
-	*seg = &X->nm[n];
-	if (!(*seg)->made)
-		return real_err(X, X->st->arg_col, OVC_E_STATE,
-				"segment \"%s\" does not exist: its shmget at line %u failed",
-				X->s->names[n].name, X->s->names[n].line);
-	return 0;
-}
-
 static int op_shmat(struct ovc_real *X)
 {
 	const struct sc_stmt *st = X->st;
-	const struct real_name *seg = NULL;
+	const struct real_name *seg = &X->nm[st->ref.name];
 	struct real_msg m = { .cmd = RC_SHMAT };
 	struct ovc_result res = { 0 };
 	struct real_reply rp = { 0 };
 	int tix, r = real_task_of(X, st->task, st->arg_col, &tix);
 
 	if (r == 0)
-		r = segment(X, st->ref.name, &seg);
+		r = need(X, st->ref.name, st->arg_col);
 	if (r < 0)
 		return r;
 	m.a[0] = (uint64_t)seg->shmid;
@@ -432,7 +405,7 @@ static int op_shmat(struct ovc_real *X)
 	res.addr = rp.v[0];
 	if (res.err == 0 && !res.cause && st->def >= 0)
 		define_region(X, st->def, tix, rp.v[0],
-			      round_up(seg->bytes, seg->hugetlb ? X->huge_page : X->page));
+			      sc_round_up(seg->bytes, seg->hugetlb ? X->huge_page : X->page));
 	return real_done(X, &res);
 }
 
@@ -452,9 +425,9 @@ static int op_shmdt(struct ovc_real *X)
 
 static int op_shmrm(struct ovc_real *X)
 {
-	const struct real_name *seg = NULL;
+	const struct real_name *seg = &X->nm[X->st->ref.name];
 	struct ovc_result res = { 0 };
-	int r = segment(X, X->st->ref.name, &seg);
+	int r = need(X, X->st->ref.name, X->st->arg_col);
 
 	if (r == 0)
 		r = real_step(X, -1, -1);

@@ -9,14 +9,15 @@
 #include "ovc/trace.h"
 #include "ovc/view.h"
 #include "scenario/ast.h"
+#include "scenario/regions.h"
 
 /* What a name stands for at run time (indexed like s->names). */
 struct rt_name {
 	uint8_t made;		/* its defining statement ran and succeeded */
 	uint8_t exited;		/* task: `exit` ran */
 	unsigned exit_line;
-	int tid;		/* task index; region: the task that made it */
-	uint64_t start, len;	/* region, bytes (len rounded up to pages) */
+	int tid;		/* task: its index */
+	struct sc_region region;	/* region */
 	uint32_t obj;		/* file: object id */
 	int shmid;		/* segment */
 	uint64_t bytes;		/* file, segment: size */
@@ -41,7 +42,8 @@ int rt_err(struct run *R, unsigned col, int code, const char *fmt, ...)
 int rt_task(struct run *R, int n, unsigned col, int *tid);
 /* A size of the current statement, evaluated now. */
 int rt_size(struct run *R, const struct sc_size *z, uint64_t *bytes);
-/* len rounded up to whole pages of size unit (saturating). */
+/* len rounded up to whole pages of size unit (saturating). Unused since
+ * sc_round_up (regions.h) serves both runners; to go with run.c's copy. */
 uint64_t rt_round(uint64_t len, uint64_t unit);
 
 /* Record a step for the current statement (task: name index or -1, tid

@@ -3,7 +3,9 @@
  * Each function resolves its names and sizes first (a misuse is an error
  * before any step is recorded), then records the step, calls the model
  * and stores the result. Regions, segments and tasks named with `as` are
- * defined only when the call succeeded (res.err == 0).
+ * defined only when the call succeeded (res.err == 0). The checks of a
+ * REGION, SEGMENT or FILE word and the range arithmetic are regions.c's,
+ * shared with the real executor; this file lends it rt_task and rt_size.
  *
  * Units: bytes; region lengths are rounded up to whole pages (huge pages
  * for hugetlb mappings and segments), as the kernel rounds the mapping.
@@ -17,47 +19,45 @@ static uint64_t huge_bytes(const struct run *R)
 	return R->m.huge.size_kb << 10;
 }
 
+static int task_of(void *ctx, int n, unsigned col, int *tid)
+{
+	return rt_task(ctx, n, col, tid);
+}
+
+static int size_of(void *ctx, const struct sc_size *z, uint64_t *bytes)
+{
+	return rt_size(ctx, z, bytes);
+}
+
+/* The runner as regions.c sees it, for the statement running. */
+static struct sc_rt rt(struct run *R)
+{
+	return (struct sc_rt){ .s = R->s, .st = R->st, .e = R->e, .ctx = R,
+			       .task = task_of, .size = size_of };
+}
+
+/* 0 if name n exists (its defining line succeeded), else the error at col. */
+static int need(struct run *R, int n, unsigned col)
+{
+	struct sc_rt u = rt(R);
+
+	return sc_rt_made(&u, n, R->nm[n].made, col);
+}
+
 static void define_region(struct run *R, int n, int tid, uint64_t start, uint64_t len)
 {
-	struct rt_name *rg = &R->nm[n];
-
-	rg->made = 1;
-	rg->tid = tid;
-	rg->start = start;
-	rg->len = len;
+	R->nm[n].made = 1;
+	R->nm[n].region = (struct sc_region){ .task = tid, .start = start, .len = len };
 }
 
 /* The region of ref: its acting task and the byte range (off=/len= applied). */
 static int region_range(struct run *R, const struct sc_ref *ref, int *tid,
 			uint64_t *addr, uint64_t *len)
 {
-	const struct sc_name *name = &R->s->names[ref->name];
 	const struct rt_name *rg = &R->nm[ref->name];
-	uint64_t off = 0;
-	int r;
+	struct sc_rt u = rt(R);
 
-	if (!rg->made)
-		return rt_err(R, R->st->arg_col, OVC_E_STATE,
-			      "region \"%s\" does not exist: the line that names it (%u) failed",
-			      name->name, name->line);
-	r = rt_task(R, ref->task, R->st->arg_col, tid);
-	if (r == 0 && ref->has_off)
-		r = rt_size(R, &ref->off, &off);
-	if (r < 0)
-		return r;
-	if (!ref->has_len && off > rg->len)
-		return rt_err(R, ref->off.col, OVC_E_STATE,
-			      "off= is past the end of region \"%s\"", name->name);
-	*len = rg->len - off;
-	if (ref->has_len && (r = rt_size(R, &ref->len, len)) < 0)
-		return r;
-	if (off > UINT64_MAX - rg->start)
-		return rt_err(R, ref->off.col, OVC_E_STATE, "off= overflows the address space");
-	*addr = rg->start + off;
-	if (*len > UINT64_MAX - *addr)	/* no syscall can name such a range */
-		return rt_err(R, ref->has_len ? ref->len.col : R->st->arg_col, OVC_E_STATE,
-			      "the range runs past the end of the address space");
-	return 0;
+	return sc_region_range(&u, ref, rg->made ? &rg->region : NULL, tid, addr, len);
 }
 
 static int op_mmap(struct run *R)
@@ -73,20 +73,16 @@ static int op_mmap(struct run *R)
 		r = rt_size(R, &st->size, &q.len);
 	if (r == 0)
 		r = rt_size(R, &st->u.mmap.offset, &q.offset);
-	if (r == 0 && st->u.mmap.file >= 0) {
-		if (!R->nm[st->u.mmap.file].made)
-			return rt_err(R, st->col, OVC_E_STATE, "file \"%s\" was not created",
-				      R->s->names[st->u.mmap.file].name);
+	if (r == 0 && st->u.mmap.file >= 0 && (r = need(R, st->u.mmap.file, st->col)) == 0)
 		q.obj = R->nm[st->u.mmap.file].obj;
-	}
 	if (r == 0)
 		r = rt_step(R, st->task, tid);
 	if (r < 0)
 		return r;
 	r = ovc_mmap(&R->m, tid, &q, &res);
 	if (r == 0 && res.err == 0 && st->def >= 0)
-		define_region(R, st->def, tid, res.addr,
-			      rt_round(q.len, q.flags & OVC_MAP_HUGETLB ? huge_bytes(R) : R->m.page_size));
+		define_region(R, st->def, tid, res.addr, sc_round_up(q.len,
+			      q.flags & OVC_MAP_HUGETLB ? huge_bytes(R) : R->m.page_size));
 	return rt_done(R, r, &res);
 }
 
@@ -136,7 +132,7 @@ static int op_mremap(struct run *R)
 		       st->u.mremap.addr, &res);
 	if (r == 0 && res.err == 0)
 		define_region(R, st->def >= 0 ? st->def : st->ref.name, tid, res.addr,
-			      rt_round(new_len, R->m.page_size));
+			      sc_round_up(new_len, R->m.page_size));
 	return rt_done(R, r, &res);
 }
 
@@ -168,7 +164,7 @@ static int op_brk(struct run *R)
 	mm = R->m.tasks[tid].mm;
 	if (r == 0 && res.err == 0 && st->def >= 0 && mm && res.addr >= mm->brk_start_bytes)
 		define_region(R, st->def, tid, mm->brk_start_bytes,
-			      rt_round(res.addr, R->m.page_size) - mm->brk_start_bytes);
+			      sc_round_up(res.addr, R->m.page_size) - mm->brk_start_bytes);
 	return rt_done(R, r, &res);
 }
 
@@ -232,19 +228,10 @@ static int op_read(struct run *R)
 	const struct sc_stmt *st = R->st;
 	const struct rt_name *f = &R->nm[st->ref.name];
 	struct ovc_result res = { 0 };
-	uint64_t off = 0, len;
-	int r = 0;
+	struct sc_rt u = rt(R);
+	uint64_t off, len;
+	int r = sc_file_range(&u, &st->ref, f->made, f->bytes, &off, &len);
 
-	if (!f->made)
-		return rt_err(R, st->arg_col, OVC_E_STATE, "file \"%s\" was not created",
-			      R->s->names[st->ref.name].name);
-	if (st->ref.has_off)
-		r = rt_size(R, &st->ref.off, &off);
-	len = off < f->bytes ? f->bytes - off : 0;
-	if (r == 0 && st->ref.has_len)
-		r = rt_size(R, &st->ref.len, &len);
-	if (r == 0 && len > UINT64_MAX - off)
-		r = rt_err(R, st->arg_col, OVC_E_STATE, "off= plus len= overflows");
 	if (r == 0)
 		r = rt_step(R, -1, -1);
 	if (r < 0)
@@ -276,33 +263,23 @@ static int op_shmget(struct run *R)
 	return rt_done(R, r, &res);
 }
 
-static int segment(struct run *R, int n, const struct rt_name **seg)
-{
-	*seg = &R->nm[n];
-	if (!(*seg)->made)
-		return rt_err(R, R->st->arg_col, OVC_E_STATE,
-			      "segment \"%s\" does not exist: its shmget at line %u failed",
-			      R->s->names[n].name, R->s->names[n].line);
-	return 0;
-}
-
 static int op_shmat(struct run *R)
 {
 	const struct sc_stmt *st = R->st;
-	const struct rt_name *seg = NULL;
+	const struct rt_name *seg = &R->nm[st->ref.name];
 	struct ovc_result res = { 0 };
 	int tid, r = rt_task(R, st->task, st->arg_col, &tid);
 
 	if (r == 0)
-		r = segment(R, st->ref.name, &seg);
+		r = need(R, st->ref.name, st->arg_col);
 	if (r == 0)
 		r = rt_step(R, st->task, tid);
 	if (r < 0)
 		return r;
 	r = ovc_shmat(&R->m, tid, seg->shmid, st->u.shmat.ro, &res);
 	if (r == 0 && res.err == 0 && st->def >= 0)
-		define_region(R, st->def, tid, res.addr,
-			      rt_round(seg->bytes, seg->hugetlb ? huge_bytes(R) : R->m.page_size));
+		define_region(R, st->def, tid, res.addr, sc_round_up(seg->bytes,
+			      seg->hugetlb ? huge_bytes(R) : R->m.page_size));
 	return rt_done(R, r, &res);
 }
 
@@ -322,9 +299,9 @@ static int op_shmdt(struct run *R)
 
 static int op_shmrm(struct run *R)
 {
-	const struct rt_name *seg = NULL;
+	const struct rt_name *seg = &R->nm[R->st->ref.name];
 	struct ovc_result res = { 0 };
-	int r = segment(R, R->st->ref.name, &seg);
+	int r = need(R, R->st->ref.name, R->st->arg_col);
 
 	if (r == 0)
 		r = rt_step(R, -1, -1);
