@@ -1,5 +1,6 @@
 /* json.c - a small streaming JSON writer, and a trace as JSON
- * (format "ovc-trace", documented in docs/trace-json.md).
+ * (format "ovc-trace", documented in docs/trace-json.md), with the OOM
+ * killer's events and rankings of the steps that have them.
  *
  * The writer pretty-prints with two-space indents so golden files diff
  * line by line. Strings are always valid JSON and valid UTF-8, whatever
@@ -177,6 +178,132 @@ int ovc_json_finish(struct ovc_json *w)
 		OVC_BUG("json: document not closed");
 	fputc('\n', w->f);
 	return ferror(w->f) ? -OVC_E_IO : 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* OOM killer events                                                    */
+
+/* A task's comm[16] as a string, even if all 16 bytes are used. */
+static void json_comm(struct ovc_json *w, const char *key, const char comm[16])
+{
+	char s[17];
+
+	memcpy(s, comm, 16);
+	s[16] = 0;
+	ovc_json_str(w, key, s);
+}
+
+static void json_oom_trigger(struct ovc_json *w, const struct ovc_oom_event *ev)
+{
+	if (ev->trigger_tid < 0) {	/* a kernel allocation */
+		ovc_json_null(w, "trigger");
+		return;
+	}
+	ovc_json_open(w, "trigger", '{');
+	ovc_json_i64(w, "pid", ev->trigger_pid);
+	json_comm(w, "comm", ev->trigger_comm);
+	ovc_json_i64(w, "oom_score_adj", ev->trigger_oom_score_adj);
+	ovc_json_bool(w, "pagefault", ev->pagefault);
+	ovc_json_close(w, '{');
+}
+
+static void json_oom_chosen(struct ovc_json *w, const struct ovc_oom_event *ev)
+{
+	if (ev->chosen_tid < 0) {
+		ovc_json_null(w, "chosen");
+		return;
+	}
+	ovc_json_open(w, "chosen", '{');
+	ovc_json_i64(w, "pid", ev->chosen_pid);
+	json_comm(w, "comm", ev->chosen_comm);
+	ovc_json_i64(w, "points", ev->chosen_points);
+	ovc_json_i64(w, "score", ev->score);
+	ovc_json_close(w, '{');
+}
+
+/* Every "Killed process": victim first, then sharers and oom.group. */
+static void json_oom_kills(struct ovc_json *w, const struct ovc_oom_event *ev, uint64_t kpp)
+{
+	ovc_json_open(w, "killed", '[');
+	for (size_t i = 0; i < ev->nkills; i++) {
+		const struct ovc_oom_kill *k = &ev->kills[i];
+
+		ovc_json_open(w, NULL, '{');
+		ovc_json_i64(w, "pid", k->pid);
+		json_comm(w, "comm", k->comm);
+		ovc_json_u64(w, "uid", k->uid);
+		ovc_json_str(w, "reason", ovc_render_oom_reason_name(k->reason));
+		ovc_json_u64(w, "total_vm_kb", k->total_vm_kb);
+		ovc_json_u64(w, "anon_rss_kb", k->anon_rss_kb);
+		ovc_json_u64(w, "file_rss_kb", k->file_rss_kb);
+		ovc_json_u64(w, "shmem_rss_kb", k->shmem_rss_kb);
+		ovc_json_u64(w, "swap_kb", k->swap_kb);
+		ovc_json_u64(w, "pgtables_kb", k->pgtables_kb);
+		ovc_json_i64(w, "oom_score_adj", k->oom_score_adj);
+		ovc_json_u64(w, "freed_kb", k->freed * kpp);
+		ovc_json_close(w, '{');
+	}
+	ovc_json_close(w, '[');
+}
+
+static void json_oom_event(struct ovc_json *w, const struct ovc_oom_event *ev, uint64_t kpp)
+{
+	const char *panic = ovc_render_oom_panic_name(ev->panic);
+	char buf[32];
+
+	ovc_json_open(w, NULL, '{');
+	ovc_json_u64(w, "seq", ev->seq);
+	ovc_json_u64(w, "uptime_s", ev->uptime_s);
+	json_oom_trigger(w, ev);
+	ovc_json_str(w, "constraint", ovc_render_oom_constraint_name(ev->constraint));
+	ovc_json_str(w, "memcg", ev->constraint == OVC_CONSTRAINT_MEMCG ? ev->memcg_info.path : NULL);
+	ovc_json_u64(w, "totalpages", ev->totalpages);
+	ovc_json_str(w, "outcome", ovc_render_oom_outcome_name(ev->outcome));
+	if (panic)
+		ovc_json_str(w, "panic", panic);
+	else
+		ovc_json_null(w, "panic");
+	json_oom_chosen(w, ev);
+	ovc_json_bool(w, "sacrificed", ev->sacrificed);
+	if (ev->nkills) {
+		ovc_json_open(w, "victim", '{');
+		ovc_json_i64(w, "pid", ev->kills[0].pid);
+		json_comm(w, "comm", ev->kills[0].comm);
+		ovc_json_close(w, '{');
+	} else {
+		ovc_json_null(w, "victim");
+	}
+	ovc_json_str(w, "oom_group", ev->oom_group >= 0 ?
+		     ovc_render_oom_memcg_path(ev, ev->oom_group, NULL, buf, sizeof(buf)) : NULL);
+	json_oom_kills(w, ev, kpp);
+	ovc_json_u64(w, "freed_kb", ev->freed * kpp);
+	ovc_json_close(w, '{');
+}
+
+void ovc_json_oom_events(struct ovc_json *w, const char *key, const struct ovc_oom_event *ev,
+			 size_t n, uint64_t page_size)
+{
+	uint64_t kpp = (page_size ? page_size : 4096) / 1024;
+
+	ovc_json_open(w, key, '[');
+	for (size_t i = 0; i < n; i++)
+		json_oom_event(w, &ev[i], kpp);
+	ovc_json_close(w, '[');
+}
+
+/* Rank lines: each a ranking object (oom_rank.c). */
+static void json_ranks(struct ovc_json *w, const struct ovc_rank *rk, size_t n)
+{
+	ovc_json_open(w, "ranks", '[');
+	for (size_t i = 0; i < n; i++) {
+		ovc_json_open(w, NULL, '{');
+		ovc_json_u64(w, "line", rk[i].line);
+		ovc_json_str(w, "cgroup", rk[i].cgroup);
+		ovc_json_u64(w, "totalpages", rk[i].totalpages);
+		ovc_json_oom_rank(w, "rank", rk[i].rows, rk[i].nrows, rk[i].chosen);
+		ovc_json_close(w, '{');
+	}
+	ovc_json_close(w, '[');
 }
 
 /* ------------------------------------------------------------------ */
@@ -360,6 +487,12 @@ static void json_step(struct ovc_json *w, const struct ovc_step *s,
 	why = ovc_render_explain_dup(r, env);
 	ovc_json_str(w, "explanation", why);
 	free(why);
+	/* Only steps with OOM records carry these: other steps (and the
+	 * golden files) are unchanged. */
+	if (s->noom)
+		ovc_json_oom_events(w, "oom", s->oom, s->noom, page_size);
+	if (s->nranks)
+		json_ranks(w, s->ranks, s->nranks);
 	json_checks(w, s->checks, s->nchecks);
 	ovc_json_close(w, '{');
 }
@@ -379,6 +512,8 @@ void ovc_json_trace(struct ovc_json *w, const char *key, const struct ovc_trace 
 	ovc_json_i64(w, "overcommit_memory", t->overcommit_memory);
 	json_meminfo(w, "start", &t->start);
 	json_checks(w, t->checks, t->nchecks);
+	if (t->nranks)
+		json_ranks(w, t->ranks, t->nranks);
 	ovc_json_open(w, "steps", '[');
 	for (size_t i = 0; i < t->nsteps; i++)
 		json_step(w, &t->steps[i], &env);

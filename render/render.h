@@ -18,6 +18,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "ovc/oom.h"
 #include "ovc/ops.h"
 #include "ovc/profile.h"
 #include "ovc/trace.h"
@@ -114,6 +115,84 @@ int ovc_render_json(FILE *f, const struct ovc_trace *t);
 int ovc_render_compare_text(FILE *f, const struct ovc_trace *const *t, size_t n,
 			    unsigned flags);
 int ovc_render_compare_json(FILE *f, const struct ovc_trace *const *t, size_t n);
+
+/* ------------------------------------------------------------------ */
+/* oom_report.c: an OOM killer invocation as the kernel's dmesg report  */
+
+struct ovc_json;
+
+/* What a report needs beyond the event. */
+struct ovc_oom_report_env {
+	const struct ovc_profile *profile;	/* the kernel modelled (required) */
+	uint64_t page_size;	/* bytes, for the Mem-Info page counts (0: 4096) */
+	/* Optional: the machine the event came from, to name cgroups other
+	 * than the OOMing one and the root (their paths are not in the
+	 * event), the task pinning an mm, and cgroup page cache. NULL: such
+	 * a cgroup is shown as "memcg#N". */
+	const struct ovc_machine *m;
+	const char *release;	/* uname -r; NULL: from the profile ("4.19.0") */
+};
+
+/* Write the report of one invocation exactly as the modelled kernel's
+ * dmesg shows it: the "invoked oom-killer" line, the cpuset line (up to
+ * 4.20), a dump_stack stand-in whose call trace is marked omitted, the
+ * Mem-Info block (global OOM) or the memcg block, the task table (when
+ * vm.oom_dump_tasks was set), the summary line (5.0+), the score line (up
+ * to 5.0), the kill lines and the panic, in that era's format. Each line
+ * starts with a "[%5lu.%06lu] " timestamp when the event has a clock
+ * (uptime_s not 0). An invocation the kernel does not report (aborted
+ * because a victim is still exiting) writes nothing. 0 or -OVC_E_IO. */
+int ovc_render_oom_report(FILE *f, const struct ovc_oom_event *ev,
+			  const struct ovc_oom_report_env *env);
+
+/* The reports of n events in order, with the profile's defaults (4096-byte
+ * pages, no machine). 0 or -OVC_E_IO. */
+int ovc_render_oom_events(FILE *f, const struct ovc_oom_event *ev, size_t n,
+			  const struct ovc_profile *p);
+
+/* The events as a JSON array (member key, or an array element when key
+ * is NULL): trigger, constraint, totalpages, outcome, panic, the chosen
+ * task with its points, the victim and every killed task (kB). */
+void ovc_json_oom_events(struct ovc_json *w, const char *key, const struct ovc_oom_event *ev,
+			 size_t n, uint64_t page_size);
+
+/* The path of cgroup id as the report prints it: "/" for the root, the
+ * event's OOMing cgroup, the machine's table when given, else "memcg#N".
+ * Returns buf or a string of the event. */
+const char *ovc_render_oom_memcg_path(const struct ovc_oom_event *ev, int id,
+				      const struct ovc_machine *m, char *buf, size_t n);
+
+/* "CONSTRAINT_NONE", ...; "killed", "panic", ...; NULL or "compulsory",
+ * "system-wide", "no_killable", "pagefault"; "victim", "child", ... */
+const char *ovc_render_oom_constraint_name(enum ovc_oom_constraint c);
+const char *ovc_render_oom_outcome_name(enum ovc_oom_outcome o);
+const char *ovc_render_oom_panic_name(enum ovc_oom_panic_reason p);
+const char *ovc_render_oom_reason_name(enum ovc_oom_kill_reason r);
+
+/* ------------------------------------------------------------------ */
+/* oom_rank.c: every process by badness, with the parts of its score    */
+
+/* A table of rows (as ovc_oom_rank fills them) ranked best first, with
+ * the era's badness parts: rss, swap, page tables, adj and its scaled
+ * term, the root bonus and the clamp (2.6.36+), or total_vm, children,
+ * the CPU and run-time divisors, nice, the capability divisor and the
+ * oom_adj shift (2.6.32). chosen (a row index, or -1) is marked as the
+ * victim; ineligible tasks are listed last with the reason. Equal scores
+ * keep the scan (creation) order. 0 or -OVC_E_IO. */
+int ovc_render_oom_rank_text(FILE *f, const struct ovc_oom_candidate *rows, size_t n,
+			     int chosen);
+
+/* The same as JSON: an object with the rule, totalpages, the chosen row
+ * and the rows in rank order (_json: a whole document; 0 or -OVC_E_IO). */
+void ovc_json_oom_rank(struct ovc_json *w, const char *key, const struct ovc_oom_candidate *rows,
+		       size_t n, int chosen);
+int ovc_render_oom_rank_json(FILE *f, const struct ovc_oom_candidate *rows, size_t n,
+			     int chosen);
+
+/* "eligible", "init", "kthread", "no_mm", "memcg", "adj_min", ... */
+const char *ovc_render_oom_skip_name(enum ovc_oom_skip s);
+/* "legacy", "permille", "pages", "pages_root3", "pages_noroot", "signed". */
+const char *ovc_render_badness_rule_name(enum ovc_badness_rule r);
 
 /* ------------------------------------------------------------------ */
 /* kernels.c: `ovc sim --list-kernels`                                  */

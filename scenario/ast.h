@@ -57,13 +57,14 @@ int sc_word_is(const struct sc_word *w, const char *lit);
 
 /* ---- names ---- */
 
-enum sc_kind { SC_TASK = 1, SC_REGION, SC_SEGMENT, SC_FILE };
+enum sc_kind { SC_TASK = 1, SC_REGION, SC_SEGMENT, SC_FILE, SC_CGROUP };
 
 struct sc_name {
 	char name[SC_NAME_MAX + 1];
 	enum sc_kind kind;
 	unsigned line;		/* where it is defined */
-	int owner;		/* region: the task that made it (name index); else -1 */
+	int owner;		/* region: the task that made it; cgroup: its parent
+				 * cgroup (-1: the root); name indices; else -1 */
 };
 
 /* ---- expressions ---- */
@@ -93,6 +94,8 @@ enum sc_op {
 	SC_FORK, SC_VFORK, SC_THREAD, SC_EXEC, SC_EXIT, SC_READ, SC_DROP_CACHES,
 	SC_SHMGET, SC_SHMAT, SC_SHMDT, SC_SHMRM, SC_RLIMIT, SC_MLOCKALL,
 	SC_EXPECT,
+	/* the OOM killer's side (parse_oom.c, run_oom.c) */
+	SC_CGROUPLINE, SC_CLOCK, SC_OOM_SCORE_ADJ, SC_OOM_ADJ, SC_RANK,
 	SC_OP_COUNT
 };
 
@@ -113,21 +116,40 @@ enum sc_state_key {
 struct sc_machine_args {
 	uint64_t ram, swap, page, hugepagesize;	/* bytes; 0 = not given */
 	uint64_t cpus, hugepages;		/* 0 = not given (hugepages: has_) */
+	uint64_t uptime_ms;			/* time since boot at the start */
 	uint8_t has_swap, has_hugepages;
 };
 
 struct sc_task_args {
 	int64_t uid, pid;	/* uid -1: 0; pid 0: next free */
 	int admin;		/* -1: uid == 0 */
+	int cap_resource;	/* CAP_SYS_RESOURCE; -1: as admin */
+	int cap_rawio;		/* CAP_SYS_RAWIO; -1: as admin */
 	int parent;		/* name index, or -1 */
+	int cgroup;		/* cgroup name index, or -1: the root */
 	int adj, nice;
+	int oom_adj;		/* legacy /proc/PID/oom_adj, when has_oom_adj */
+	uint8_t has_oom_adj, has_start;
 	unsigned cpu;
+	unsigned start_col;	/* of start='s value */
+	uint64_t cputime_ms;	/* utime + stime so far */
+	uint64_t start_s;	/* uptime when it started (has_start; else: now) */
 	char comm[16];
+};
+
+/* `cgroup NAME ...`: a memory cgroup below its parent (the root). */
+struct sc_cgroup_args {
+	int parent;		/* cgroup name index, or -1: the root */
+	uint8_t has_max, has_swap_max, oom_group;
+	uint8_t max_unlimited, swap_unlimited;	/* max=max, swap.max=max */
+	int swappiness;		/* -1: not given (60) */
+	struct sc_size max, swap_max;
 };
 
 enum sc_expect_kind {
 	SC_X_RESULT, SC_X_MEMINFO, SC_X_COMMITTED, SC_X_VMAS, SC_X_RSS, SC_X_VMSIZE,
-	SC_X_COMMIT_PCT, SC_X_SYSCTL
+	SC_X_COMMIT_PCT, SC_X_SYSCTL,
+	SC_X_KILLED, SC_X_SURVIVES, SC_X_OOM_SCORE, SC_X_BADNESS, SC_X_PANIC, SC_X_OOM_KILLS
 };
 enum sc_cmp { SC_EQ, SC_NE, SC_LT, SC_LE, SC_GT, SC_GE };
 
@@ -147,8 +169,10 @@ struct sc_expect {
 	const char *field;	/* MEMINFO: the name (static string) */
 	uint8_t count;		/* MEMINFO: a HugePages_ count, not a size */
 	int key;		/* SYSCTL: enum ovc_sysctl_key */
+	int cgroup;		/* BADNESS: cgroup name index of cgroup=, or -1 */
 	struct sc_size size;	/* MEMINFO (sizes), COMMITTED, RSS, VMSIZE */
-	int64_t num;		/* VMAS, counts, SYSCTL, COMMIT_PCT (hundredths) */
+	int64_t num;		/* VMAS, counts, SYSCTL, COMMIT_PCT (hundredths),
+				 * OOM_SCORE, BADNESS, OOM_KILLS */
 	struct sc_cond cond;
 };
 
@@ -182,6 +206,10 @@ struct sc_stmt {
 		struct { char which; uint8_t unlimited; } rlimit;
 		struct { int future; } mlockall;
 		struct sc_expect expect;
+		struct sc_cgroup_args cgroup;
+		struct { uint64_t ms; } clock;		/* clock +DURATION */
+		struct { int value; } adj;		/* oom_score_adj, oom_adj */
+		struct { int cgroup; } rank;		/* cgroup name index, or -1 */
 	} u;
 };
 

@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "ovc/oom.h"
 #include "ovc/ops.h"
 #include "scenario/ast.h"
 
@@ -19,9 +20,19 @@
 struct sc_observed {
 	const struct ovc_result *last;	/* RESULT: the last step's result */
 	uint64_t value;			/* MEMINFO: the field (kB, or a HugePages_ count);
-					 * COMMITTED, RSS, VMSIZE: kB; VMAS: a count */
+					 * COMMITTED, RSS, VMSIZE: kB; VMAS: a count;
+					 * OOM_SCORE: /proc/PID/oom_score; OOM_KILLS */
 	double pct_commit;		/* COMMIT_PCT: meminfo's %commit */
 	int64_t sysctl;			/* SYSCTL: the value */
+	/* KILLED, SURVIVES: the task's fate so far */
+	uint8_t killed;			/* the OOM killer killed it */
+	uint8_t alive;			/* it is running */
+	unsigned fate_line;		/* the line it was killed or exited at; 0: not known */
+	/* BADNESS: the era's value and why the task is not a candidate */
+	int64_t points;
+	enum ovc_oom_skip skip;
+	/* PANIC */
+	uint8_t panicked;
 };
 
 /* Does `if kernel CMP VERSION` select a kernel of version kver (OVC_KV)?

@@ -23,7 +23,8 @@ const char *const sc_op_text[SC_OP_COUNT] = {
 	[SC_EXIT] = "exit", [SC_READ] = "read", [SC_DROP_CACHES] = "drop_caches",
 	[SC_SHMGET] = "shmget", [SC_SHMAT] = "shmat", [SC_SHMDT] = "shmdt",
 	[SC_SHMRM] = "shmrm", [SC_RLIMIT] = "rlimit", [SC_MLOCKALL] = "mlockall",
-	[SC_EXPECT] = "expect",
+	[SC_EXPECT] = "expect", [SC_CGROUPLINE] = "cgroup", [SC_CLOCK] = "clock",
+	[SC_OOM_SCORE_ADJ] = "oom_score_adj", [SC_OOM_ADJ] = "oom_adj", [SC_RANK] = "rank",
 };
 
 #define PAGE_MIN	4096ull
@@ -85,11 +86,11 @@ static int machine_page(struct parser *P, struct sc_machine_args *m)
 	return 0;
 }
 
-enum { MK_RAM, MK_SWAP, MK_PAGE, MK_HUGEPAGESIZE, MK_CPUS, MK_HUGEPAGES, MK_COUNT };
+enum { MK_RAM, MK_SWAP, MK_PAGE, MK_HUGEPAGESIZE, MK_CPUS, MK_HUGEPAGES, MK_UPTIME, MK_COUNT };
 static const char *const machine_keys[MK_COUNT] = {
 	[MK_RAM] = "ram", [MK_SWAP] = "swap", [MK_PAGE] = "page",
 	[MK_HUGEPAGESIZE] = "hugepagesize", [MK_CPUS] = "cpus",
-	[MK_HUGEPAGES] = "hugepages",
+	[MK_HUGEPAGES] = "hugepages", [MK_UPTIME] = "uptime",
 };
 
 /* One KEY=VALUE of the machine line at word *i; advances *i. */
@@ -123,6 +124,9 @@ static int machine_kv(struct parser *P, size_t *i, struct sc_machine_args *m, ui
 		r = p_int(P, &v, 1, 8192, "cpus=", &n);
 		m->cpus = (uint64_t)n;
 		return r;
+	case MK_UPTIME:
+		(*i)++;
+		return p_duration(P, &v, "uptime=", &m->uptime_ms);
 	default:
 		(*i)++;
 		m->has_hugepages = 1;
@@ -239,39 +243,94 @@ static int p_hugepages(struct parser *P, struct sc_stmt *st)
 
 /* ---- task, file ---- */
 
-enum { TK_UID, TK_PID, TK_ADMIN, TK_PARENT, TK_ADJ, TK_NICE, TK_CPU, TK_COMM, TK_COUNT };
+enum {
+	TK_UID, TK_PID, TK_ADMIN, TK_PARENT, TK_ADJ, TK_NICE, TK_CPU, TK_COMM, TK_OOM_ADJ,
+	TK_CPUTIME, TK_START, TK_CAP_RESOURCE, TK_CAP_RAWIO, TK_CGROUP, TK_COUNT
+};
 static const char *const task_keys[TK_COUNT] = {
 	[TK_UID] = "uid", [TK_PID] = "pid", [TK_ADMIN] = "admin", [TK_PARENT] = "parent",
 	[TK_ADJ] = "adj", [TK_NICE] = "nice", [TK_CPU] = "cpu", [TK_COMM] = "comm",
+	[TK_OOM_ADJ] = "oom_adj", [TK_CPUTIME] = "cputime", [TK_START] = "start",
+	[TK_CAP_RESOURCE] = "cap_sys_resource", [TK_CAP_RAWIO] = "cap_sys_rawio",
+	[TK_CGROUP] = "cgroup",
 };
+
+/* The flags: a word alone, or =0 / =1. */
+static int task_flag(struct parser *P, const struct sc_word *w, struct sc_task_args *t, int *k)
+{
+	static const int flags[] = { TK_ADMIN, TK_CAP_RESOURCE, TK_CAP_RAWIO };
+	int *dst[] = { &t->admin, &t->cap_resource, &t->cap_rawio };
+
+	for (size_t i = 0; i < sizeof(flags) / sizeof(flags[0]); i++) {
+		int v = 0, r = p_flag(P, w, task_keys[flags[i]], &v);
+
+		if (r == 0)
+			continue;
+		*k = flags[i];
+		if (r > 0)
+			*dst[i] = v;
+		return r;
+	}
+	return 0;
+}
+
+/* The OOM killer's attributes (2.6.32 badness and the cgroup). */
+static int task_oom_kv(struct parser *P, int k, const struct sc_word *v, struct sc_task_args *t)
+{
+	uint64_t ms = 0;
+	int64_t n = 0;
+	int r;
+
+	switch (k) {
+	case TK_OOM_ADJ:
+		r = p_int(P, v, -17, 15, "oom_adj=", &n);	/* OOM_DISABLE..OOM_ADJUST_MAX */
+		t->oom_adj = (int)n;
+		t->has_oom_adj = 1;
+		return r;
+	case TK_CPUTIME:
+		return p_duration(P, v, "cputime=", &t->cputime_ms);
+	case TK_START:
+		r = p_duration(P, v, "start=", &ms);
+		t->start_s = ms / 1000;	/* start_time.tv_sec: whole seconds */
+		t->start_col = v->col;
+		t->has_start = 1;
+		return r;
+	default:
+		return p_name_ref(P, v, SC_CGROUP, &t->cgroup);
+	}
+}
 
 static int task_kv(struct parser *P, size_t i, struct sc_task_args *t, uint32_t *seen)
 {
 	const struct sc_word *w = &P->ln->w[i];
 	struct sc_word v;
 	int64_t n = 0;
-	int k, r;
+	int k = TK_COUNT, r;
 
-	for (k = 0; k < TK_COUNT; k++)
-		if (p_kv(w, task_keys[k], &v))
-			break;
-	if (k == TK_COUNT && sc_word_is(w, "admin"))
-		k = TK_ADMIN, v = *w, v.len = 0;
+	r = task_flag(P, w, t, &k);
+	if (r < 0)
+		return r;
+	if (r == 0)
+		for (k = 0; k < TK_COUNT; k++)
+			if (p_kv(w, task_keys[k], &v))
+				break;
 	if (k == TK_COUNT)
 		return p_unexpected(P, i);
+	if ((k == TK_ADJ && (*seen & (1u << TK_OOM_ADJ))) ||
+	    (k == TK_OOM_ADJ && (*seen & (1u << TK_ADJ))))
+		return p_err(P, w->col, "give one of adj= and oom_adj=");
 	r = p_once(P, i, seen, 1u << k);
 	if (r < 0)
 		return r;
 	switch (k) {
+	case TK_ADMIN:
+	case TK_CAP_RESOURCE:
+	case TK_CAP_RAWIO:
+		return 0;	/* task_flag read it */
 	case TK_UID:
 		return p_int(P, &v, 0, UINT32_MAX - 1, "uid=", &t->uid);
 	case TK_PID:
 		return p_int(P, &v, 1, 4194304, "pid=", &t->pid);	/* PID_MAX_LIMIT */
-	case TK_ADMIN:
-		if (v.len)
-			r = p_int(P, &v, 0, 1, "admin=", &n);
-		t->admin = v.len ? (int)n : 1;
-		return r;
 	case TK_PARENT:
 		return p_name_ref(P, &v, SC_TASK, &t->parent);
 	case TK_ADJ:
@@ -286,11 +345,13 @@ static int task_kv(struct parser *P, size_t i, struct sc_task_args *t, uint32_t 
 		r = p_int(P, &v, 0, (int64_t)P->ncpus - 1, "cpu=", &n);
 		t->cpu = (unsigned)n;
 		return r;
-	default:
+	case TK_COMM:
 		if (v.len == 0)
 			return p_expected(P, i, "comm=WORD");
 		memcpy(t->comm, v.s, v.len < 15 ? v.len : 15);	/* TASK_COMM_LEN */
 		return 0;
+	default:
+		return task_oom_kv(P, k, &v, t);
 	}
 }
 
@@ -305,8 +366,8 @@ static int p_task(struct parser *P, struct sc_stmt *st)
 	if (r < 0)
 		return r;
 	t->uid = 0;
-	t->admin = -1;
-	t->parent = -1;
+	t->admin = t->cap_resource = t->cap_rawio = -1;
+	t->parent = t->cgroup = -1;
 	for (i = 2; i < P->ln->n; i++) {
 		r = task_kv(P, i, t, &seen);
 		if (r < 0)
@@ -366,6 +427,11 @@ static const struct stmt_kind {
 	{ "rlimit", SC_RLIMIT, p_rlimit, CL_OP },
 	{ "mlockall", SC_MLOCKALL, p_mlockall, CL_OP },
 	{ "expect", SC_EXPECT, p_expect, CL_EXPECT },
+	{ "cgroup", SC_CGROUPLINE, p_cgroup, CL_TASK },
+	{ "clock", SC_CLOCK, p_clock, CL_OP },
+	{ "oom_score_adj", SC_OOM_SCORE_ADJ, p_adj_write, CL_OP },
+	{ "oom_adj", SC_OOM_ADJ, p_adj_write, CL_OP },
+	{ "rank", SC_RANK, p_rank, CL_EXPECT },
 };
 
 /* Is kind k allowed here? Updates the markers the later rules read.

@@ -54,6 +54,13 @@ int p_size_value(struct parser *P, size_t *i, const struct sc_word *v,
 		 int fields, struct sc_size *z);
 /* A constant size (no meminfo names), evaluated now. */
 int p_const_size(struct parser *P, size_t *i, const struct sc_word *v, uint64_t *bytes);
+/* A duration: digits and a unit, together (`600s`, `90min`): ms, s (the
+ * default), min, h, d; at most SC_DURATION_MAX_MS. Into milliseconds. */
+#define SC_DURATION_MAX_MS	(10000000000ull * 1000)	/* 10^10 s, about 317 years */
+int p_duration(struct parser *P, const struct sc_word *w, const char *what, uint64_t *ms);
+/* A flag word: `word` alone sets *v to 1, `word=0` / `word=1` to that.
+ * Returns 1 if w is the flag, 0 if it is not, or a parse error. */
+int p_flag(struct parser *P, const struct sc_word *w, const char *word, int *v);
 /* If w is KEY=VALUE for this key, set *v to VALUE and return 1. */
 int p_kv(const struct sc_word *w, const char *key, struct sc_word *v);
 /* Fails if bit was already seen (an option given twice). */
@@ -84,5 +91,10 @@ int p_shmrm(struct parser *P, struct sc_stmt *st);
 int p_rlimit(struct parser *P, struct sc_stmt *st);
 int p_mlockall(struct parser *P, struct sc_stmt *st);
 int p_expect(struct parser *P, struct sc_stmt *st);
+/* parse_oom.c */
+int p_cgroup(struct parser *P, struct sc_stmt *st);
+int p_clock(struct parser *P, struct sc_stmt *st);
+int p_adj_write(struct parser *P, struct sc_stmt *st);
+int p_rank(struct parser *P, struct sc_stmt *st);
 
 #endif

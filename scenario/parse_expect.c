@@ -9,7 +9,7 @@
 
 static const struct { const char *word; int err; } result_table[] = {
 	{ "ok", 0 }, { "ENOMEM", ENOMEM }, { "EAGAIN", EAGAIN }, { "EFAULT", EFAULT },
-	{ "EINVAL", EINVAL }, { "ENOENT", ENOENT }, { "OOM", SC_OOM },
+	{ "EINVAL", EINVAL }, { "ENOENT", ENOENT }, { "EACCES", EACCES }, { "OOM", SC_OOM },
 };
 
 static const char *const cmp_text[] = {
@@ -188,10 +188,47 @@ static int expect_task(struct parser *P, struct sc_stmt *st, size_t *i)
 	return p_int(P, &P->ln->w[(*i)++], 0, INT64_MAX, "a number of VMAs", &x->num);
 }
 
+/* The OOM killer's expectations: killed, survives, oom_score, badness
+ * (with an optional cgroup=), panic, oom_kills. */
+static int expect_oom(struct parser *P, struct sc_stmt *st, size_t *i)
+{
+	struct sc_expect *x = &st->u.expect;
+	struct sc_word v;
+	int r;
+
+	x->cgroup = -1;
+	*i = 2;
+	if (x->kind == SC_X_PANIC)
+		return 0;
+	if (x->kind != SC_X_OOM_KILLS) {
+		r = p_name_use(P, 2, SC_TASK, &st->task);
+		if (r < 0)
+			return r;
+		st->arg_col = P->ln->w[2].col;
+		*i = 3;
+	}
+	if (x->kind == SC_X_KILLED || x->kind == SC_X_SURVIVES)
+		return 0;
+	if (x->kind == SC_X_BADNESS && *i < P->ln->n && p_kv(&P->ln->w[*i], "cgroup", &v)) {
+		r = p_name_ref(P, &v, SC_CGROUP, &x->cgroup);
+		if (r < 0)
+			return r;
+		(*i)++;
+	}
+	x->cmp = opt_cmp(P, i);
+	if (*i >= P->ln->n)
+		return p_expected(P, *i, "a number");
+	if (x->kind == SC_X_BADNESS)	/* signed: 5.9+ scores can be negative */
+		return p_int(P, &P->ln->w[(*i)++], INT64_MIN, INT64_MAX, "a number", &x->num);
+	return p_int(P, &P->ln->w[(*i)++], 0, INT64_MAX, "a number", &x->num);
+}
+
 static const struct { const char *word; enum sc_expect_kind kind; } expect_table[] = {
 	{ "meminfo", SC_X_MEMINFO }, { "committed", SC_X_COMMITTED }, { "vmas", SC_X_VMAS },
 	{ "rss", SC_X_RSS }, { "vmsize", SC_X_VMSIZE }, { "commit_pct", SC_X_COMMIT_PCT },
-	{ "sysctl", SC_X_SYSCTL },
+	{ "sysctl", SC_X_SYSCTL }, { "killed", SC_X_KILLED }, { "survives", SC_X_SURVIVES },
+	{ "oom_score", SC_X_OOM_SCORE }, { "badness", SC_X_BADNESS }, { "panic", SC_X_PANIC },
+	{ "oom_kills", SC_X_OOM_KILLS },
 };
 
 int p_expect(struct parser *P, struct sc_stmt *st)
@@ -220,7 +257,8 @@ int p_expect(struct parser *P, struct sc_stmt *st)
 			break;
 	if (k == sizeof(expect_table) / sizeof(expect_table[0]))
 		return p_expected(P, 1, "ok, an errno name, OOM, meminfo, committed, vmas, "
-				  "rss, vmsize, commit_pct or sysctl");
+				  "rss, vmsize, commit_pct, sysctl, killed, survives, oom_score, "
+				  "badness, panic or oom_kills");
 	x->kind = expect_table[k].kind;
 	switch (x->kind) {
 	case SC_X_MEMINFO:
@@ -233,6 +271,14 @@ int p_expect(struct parser *P, struct sc_stmt *st)
 		i = 2;
 		x->cmp = opt_cmp(P, &i);
 		r = percent(P, i++, &x->num);
+		break;
+	case SC_X_KILLED:
+	case SC_X_SURVIVES:
+	case SC_X_OOM_SCORE:
+	case SC_X_BADNESS:
+	case SC_X_PANIC:
+	case SC_X_OOM_KILLS:
+		r = expect_oom(P, st, &i);
 		break;
 	default:
 		r = expect_task(P, st, &i);

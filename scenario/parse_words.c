@@ -70,7 +70,7 @@ int p_end(struct parser *P, size_t i)
 
 static const char *const kind_text[] = {
 	[SC_TASK] = "task", [SC_REGION] = "region", [SC_SEGMENT] = "segment",
-	[SC_FILE] = "file",
+	[SC_FILE] = "file", [SC_CGROUP] = "cgroup",
 };
 
 static int name_char(char c, int first)
@@ -382,6 +382,61 @@ int p_const_size(struct parser *P, size_t *i, const struct sc_word *v, uint64_t 
 	if (r < 0 && P->e)
 		P->e->code = OVC_E_PARSE;	/* known now: it is a parse error */
 	return r < 0 ? -OVC_E_PARSE : 0;
+}
+
+static const struct { const char *unit; uint64_t ms; } duration_units[] = {
+	{ "ms", 1 }, { "s", 1000 }, { "min", 60000 }, { "h", 3600000 }, { "d", 86400000 },
+};
+
+int p_duration(struct parser *P, const struct sc_word *w, const char *what, uint64_t *ms)
+{
+	uint64_t n = 0, unit = 1000;
+	size_t k = 0, u;
+	char q[64];
+
+	for (; k < w->len && w->s[k] >= '0' && w->s[k] <= '9'; k++) {
+		n = n * 10 + (uint64_t)(w->s[k] - '0');
+		if (n > SC_DURATION_MAX_MS)
+			break;
+	}
+	sc_quote(q, sizeof(q), w->s, w->len);
+	if (k == 0)
+		return p_err(P, w->col, "expected %s (such as 600s, 90min, 2h), got %s", what, q);
+	if (k < w->len && w->s[k] >= '0' && w->s[k] <= '9')
+		return p_err(P, w->col, "%s %s is too long (at most 10000000000s)", what, q);
+	if (k < w->len) {
+		for (u = 0; u < sizeof(duration_units) / sizeof(duration_units[0]); u++)
+			if (w->len - k == strlen(duration_units[u].unit) &&
+			    memcmp(w->s + k, duration_units[u].unit, w->len - k) == 0)
+				break;
+		if (u == sizeof(duration_units) / sizeof(duration_units[0]))
+			return p_err(P, w->col + (unsigned)k,
+				     "unknown unit of time in %s (ms, s, min, h, d)", q);
+		unit = duration_units[u].ms;
+	}
+	if (n > SC_DURATION_MAX_MS / unit)
+		return p_err(P, w->col, "%s %s is too long (at most 10000000000s)", what, q);
+	*ms = n * unit;
+	return 0;
+}
+
+int p_flag(struct parser *P, const struct sc_word *w, const char *word, int *v)
+{
+	struct sc_word val;
+	int64_t n = 0;
+	char what[48];
+
+	if (sc_word_is(w, word)) {
+		*v = 1;
+		return 1;
+	}
+	if (!p_kv(w, word, &val))
+		return 0;
+	snprintf(what, sizeof(what), "%s=", word);
+	if (p_int(P, &val, 0, 1, what, &n) < 0)
+		return -OVC_E_PARSE;
+	*v = (int)n;
+	return 1;
 }
 
 int p_kv(const struct sc_word *w, const char *key, struct sc_word *v)

@@ -8,10 +8,17 @@
  * own mappings, measured when the task was made), so that a scenario's
  * expectation about the memory it made holds on a real task; the actual
  * value then says how large that image was. `if kernel` conditions test
- * the running kernel's version.
+ * the running kernel's version. The OOM killer's lines read what a real
+ * kernel shows: killed is a task that died of SIGKILL, survives one still
+ * running, oom_score its /proc/PID/oom_score, oom_kills /proc/vmstat's
+ * oom_kill since the run began; panic is never seen (a panicked machine
+ * runs nothing), and badness, the model's own number, is refused.
  */
+#include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 
 #include "scenario/ast.h"
 #include "scenario/expect_eval.h"
@@ -63,12 +70,71 @@ static int observe_task(struct ovc_real *X, const struct sc_expect *x, struct sc
 	return 0;
 }
 
+/* killed, survives: a task that died of SIGKILL (the OOM killer's signal;
+ * the controller sends it no other), or one still running. */
+static int observe_fate(struct ovc_real *X, struct sc_observed *o)
+{
+	const struct real_name *rn = &X->nm[X->st->task];
+	const struct real_task *T;
+	int tix;
+
+	if (!rn->made)		/* real_task_of words the error */
+		return real_task_of(X, X->st->task, X->st->arg_col, &tix);
+	T = &X->tasks[rn->task];
+	o->killed = T->dead && T->wstatus >= 0 && WIFSIGNALED(T->wstatus) &&
+		    WTERMSIG(T->wstatus) == SIGKILL;
+	o->alive = !T->dead && !rn->exited;
+	o->fate_line = T->dead ? T->death_line : rn->exited ? rn->exit_line : 0;
+	return 0;
+}
+
+/* The OOM killer's lines, as this kernel shows them; 1 if x is not one. */
+static int observe_oom(struct ovc_real *X, const struct sc_expect *x, struct sc_observed *o)
+{
+	char path[64], buf[32];
+	int64_t kills;
+	int tix, r;
+
+	switch (x->kind) {
+	case SC_X_KILLED:
+	case SC_X_SURVIVES:
+		return observe_fate(X, o);
+	case SC_X_OOM_SCORE:
+		r = real_task_of(X, X->st->task, X->st->arg_col, &tix);
+		if (r < 0)
+			return r;
+		snprintf(path, sizeof(path), "/proc/%d/oom_score", X->tasks[tix].pid);
+		if (real_read_small(path, buf, sizeof(buf)) < 0)
+			return real_err(X, X->st->arg_col, OVC_E_IO, "cannot read %s", path);
+		o->value = strtoull(buf, NULL, 10);
+		return 0;
+	case SC_X_OOM_KILLS:
+		kills = real_read_oom_kills();
+		if (kills < 0 || X->oom_start < 0)
+			return real_err(X, X->st->col, OVC_E_IO,
+					"this kernel has no oom_kill in /proc/vmstat (4.13+)");
+		o->value = (uint64_t)(kills - X->oom_start);
+		return 0;
+	case SC_X_PANIC:
+		o->panicked = 0;	/* had it panicked, nothing would run */
+		return 0;
+	case SC_X_BADNESS:
+		return real_err(X, X->st->col, OVC_E_STATE,
+				"a real kernel does not show badness: expect oom_score instead");
+	default:
+		return 1;
+	}
+}
+
 /* What x compares, as this kernel shows it now. */
 static int observe(struct ovc_real *X, const struct sc_expect *x, struct sc_observed *o,
 		   char *note, size_t n)
 {
 	struct ovc_meminfo mi;
+	int r = observe_oom(X, x, o);
 
+	if (r <= 0)
+		return r;
 	switch (x->kind) {
 	case SC_X_RESULT:
 		o->last = &X->t->steps[X->t->nsteps - 1].res;

@@ -5,7 +5,8 @@
  * machine. Phase 2 walks every statement in order: task and file lines of
  * the setup create silently; each operation (and each task or sysctl line
  * after the first operation) becomes a trace step; expect lines are
- * checked against the step before them.
+ * checked against the step before them. After each step the OOM killer's
+ * events of that step are copied into it (run_oom.c).
  *
  * Units: the scenario's sizes are bytes; ovc_config and the trace take kB.
  */
@@ -16,6 +17,7 @@
 #include <string.h>
 
 #include "ovc/commit.h"
+#include "ovc/oom.h"
 #include "ovc/profile.h"
 #include "scenario/run.h"
 
@@ -48,6 +50,9 @@ int rt_task(struct run *R, int n, unsigned col, int *tid)
 	if (rt->exited)
 		return rt_err(R, col, OVC_E_STATE, "task \"%s\" exited at line %u",
 			      name->name, rt->exit_line);
+	if (rt->killed)
+		return rt_err(R, col, OVC_E_STATE, "task \"%s\" was killed by the OOM killer at line %u",
+			      name->name, rt->killed_line);
 	if (!ovc_task_get(&R->m, rt->tid))
 		return rt_err(R, col, OVC_E_STATE, "task \"%s\" is no longer running",
 			      name->name);
@@ -96,12 +101,16 @@ int rt_done(struct run *R, int rc, const struct ovc_result *res)
 		return rt_err(R, R->st->col, -rc, "%s could not be modelled in this state (error %d)",
 			      sc_op_text[R->st->op], -rc);
 	step->res = *res;
+	/* Its task was OOM-killed during the call, which then never returns
+	 * to it, whatever the fault got: the result is OOM, not ok. */
+	if (res->killed && res->cause == OVC_CAUSE_NONE && res->err == 0)
+		step->res.cause = OVC_CAUSE_OOM;
 	ovc_view_meminfo(&R->m, &mi);
 	step->committed_kb = mi.committed_as;
 	step->commit_limit_kb = mi.commit_limit;
 	step->mem_free_kb = mi.mem_free;
 	step->committed_exact_kb = ovc_pages_to_kb(&R->m, ovc_committed_exact(&R->m));
-	return 0;
+	return rt_oom_record(R);
 }
 
 /* ---- phase 1: the configuration ---- */
@@ -177,8 +186,10 @@ static int build_config(struct run *R, struct ovc_config *c)
 		const struct sc_stmt *st = &R->s->st[i];
 
 		R->st = st;
-		if (st->op == SC_MACHINE)
+		if (st->op == SC_MACHINE) {
 			machine_cfg(c, &st->u.machine);
+			R->uptime_ms = st->u.machine.uptime_ms;
+		}
 		else if (st->op == SC_STATE)
 			state_cfg(c, st);
 		else if ((st->op == SC_SYSCTL || st->op == SC_HUGEPAGES) && st->setup) {
@@ -215,10 +226,27 @@ static int boot(struct run *R, const struct ovc_profile *p, struct ovc_profile *
 	r = ovc_machine_init(&R->m, &cfg, prof, R->e);
 	if (r < 0 && R->e)	/* the machine line (or none) is where it came from */
 		R->e->file = s->fname, R->e->line = s->machine_line, R->e->col = 1;
+	if (r == 0)
+		R->m.uptime_s = R->uptime_ms / 1000;
 	return r;
 }
 
 /* ---- phase 2 ---- */
+
+/* What ovc_task_spec does not carry: the capabilities beyond admin (a
+ * root task has them all unless told otherwise), the start time, and a
+ * legacy oom_adj, written as /proc/PID/oom_adj would convert it. */
+static void task_oom_attrs(struct run *R, int tid, const struct sc_task_args *a)
+{
+	struct ovc_task *t = &R->m.tasks[tid];
+
+	t->cap_resource = (uint8_t)(a->cap_resource < 0 ? t->admin : a->cap_resource);
+	t->cap_rawio = (uint8_t)(a->cap_rawio < 0 ? t->admin : a->cap_rawio);
+	if (a->has_start)
+		t->start_s = a->start_s;
+	if (a->has_oom_adj)	/* in range (parse.c), by a privileged writer */
+		ovc_oom_adj_write(&R->m, tid, a->oom_adj, 1);
+}
 
 static int run_task(struct run *R)
 {
@@ -227,13 +255,19 @@ static int run_task(struct run *R)
 	struct ovc_task_spec spec = {
 		.comm = a->comm, .pid = (int)a->pid, .parent = -1, .uid = (uint32_t)a->uid,
 		.admin = a->admin, .oom_score_adj = (int16_t)a->adj, .nice = (int8_t)a->nice,
-		.cpu = a->cpu,
+		.cpu = a->cpu, .cpu_time_ms = a->cputime_ms,
 	};
 	struct ovc_result res = { 0 };
 	int r, tid;
 
 	if (a->parent >= 0 && (r = rt_task(R, a->parent, st->arg_col, &spec.parent)) < 0)
 		return r;
+	if (a->cgroup >= 0 && (r = rt_memcg(R, a->cgroup, st->arg_col, &spec.memcg)) < 0)
+		return r;
+	if (a->has_start && a->start_s > R->m.uptime_s)
+		return rt_err(R, a->start_col, OVC_E_STATE,
+			      "start=%llus is later than the machine's uptime (%llus)",
+			      (unsigned long long)a->start_s, (unsigned long long)R->m.uptime_s);
 	if (!st->setup && (r = rt_step(R, st->def, -1)) < 0)
 		return r;
 	r = ovc_task_create(&R->m, &spec, &tid, R->e);
@@ -243,6 +277,7 @@ static int run_task(struct run *R)
 		snprintf(msg, sizeof(msg), "%s", R->e ? R->e->msg : "the task cannot be created");
 		return rt_err(R, st->arg_col, -r, "%s", msg);
 	}
+	task_oom_attrs(R, tid, a);
 	R->nm[st->def].tid = tid;
 	R->nm[st->def].made = 1;
 	if (!st->setup) {
@@ -293,6 +328,10 @@ static int run_stmt(struct run *R)
 		return run_file(R);
 	case SC_EXPECT:
 		return rt_expect(R);
+	case SC_CGROUPLINE:
+		return rt_cgroup(R);
+	case SC_RANK:
+		return rt_rank(R);
 	default:
 		return rt_op(R);
 	}
@@ -313,8 +352,12 @@ static void end_tasks(struct run *R)
 			continue;
 		tk = &R->m.tasks[n->tid];
 		gone = ovc_view_task(&R->m, n->tid, &v) < 0;
-		ovc_trace_task(R->t, s->names[i].name, tk->pid, tk->uid, gone, gone ? NULL : &v);
+		if (ovc_trace_task(R->t, s->names[i].name, tk->pid, tk->uid, gone,
+				   gone ? NULL : &v) == 0)
+			R->t->tasks[R->t->ntasks - 1].oom_killed = tk->oom_killed;
 	}
+	R->t->oom_kills = R->m.oom_kill_count;
+	R->t->panicked = R->m.panicked;
 }
 
 int ovc_scenario_run(const struct ovc_scenario *s, const struct ovc_profile *p,

@@ -15,8 +15,11 @@
 struct rt_name {
 	uint8_t made;		/* its defining statement ran and succeeded */
 	uint8_t exited;		/* task: `exit` ran */
+	uint8_t killed;		/* task: the OOM killer killed it */
 	unsigned exit_line;
+	unsigned killed_line;	/* task: the step during which it was killed */
 	int tid;		/* task: its index */
+	int memcg;		/* cgroup: its id in the model */
 	struct sc_region region;	/* region */
 	uint32_t obj;		/* file: object id */
 	int shmid;		/* segment */
@@ -33,6 +36,8 @@ struct run {
 	struct rt_name *nm;
 	struct ovc_meminfo mi;		/* when the statement started */
 	uint8_t have_mi;
+	uint64_t oom_dropped;		/* the OOM log's dropped count already recorded */
+	uint64_t uptime_ms;		/* the machine's clock (m.uptime_s is its seconds) */
 };
 
 /* An error at column col of the current statement; returns -code. */
@@ -53,5 +58,16 @@ int rt_done(struct run *R, int rc, const struct ovc_result *res);
 
 int rt_op(struct run *R);	/* run_ops.c: an operation line */
 int rt_expect(struct run *R);	/* run_expect.c: an expect line */
+
+/* run_oom.c: the OOM killer's statements, and what a step leaves behind. */
+int rt_cgroup(struct run *R);	/* cgroup line */
+int rt_rank(struct run *R);	/* rank line */
+int rt_clock(struct run *R);	/* clock +DURATION */
+int rt_adj_write(struct run *R);	/* oom_score_adj, oom_adj */
+/* The cgroup id of cgroup name n (-1: the root, OVC_MEMCG_ROOT). */
+int rt_memcg(struct run *R, int n, unsigned col, int *id);
+/* After a step: copy the OOM events it caused into it, name the victims
+ * and mark the named tasks killed. */
+int rt_oom_record(struct run *R);
 
 #endif

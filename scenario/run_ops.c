@@ -358,6 +358,7 @@ static int (*const op_table[SC_OP_COUNT])(struct run *R) = {
 	[SC_READ] = op_read, [SC_DROP_CACHES] = op_drop_caches, [SC_SHMGET] = op_shmget,
 	[SC_SHMAT] = op_shmat, [SC_SHMDT] = op_shmdt, [SC_SHMRM] = op_shmrm,
 	[SC_RLIMIT] = op_rlimit, [SC_MLOCKALL] = op_mlockall,
+	[SC_CLOCK] = rt_clock, [SC_OOM_SCORE_ADJ] = rt_adj_write, [SC_OOM_ADJ] = rt_adj_write,
 };
 
 int rt_op(struct run *R)

@@ -138,6 +138,69 @@ static const struct bad_row bad_rows[] = {
 	  "expected as, data, memlock or stack, got \"heap\"" },
 	{ "madvise advice", M "task a\nmmap a 4k as r\nmadvise r sequential\n", 0, 4, 11,
 	  "expected an advice" },
+	/* the OOM killer's syntax (parse_oom.c, task and machine keys, expect lines) */
+	{ "oom_adj out of range", M "task a oom_adj=16\n", 0, 2, 16,
+	  "oom_adj= \"16\" is out of range (-17 to 15)" },
+	{ "adj and oom_adj", M "task a adj=5 oom_adj=1\n", 0, 2, 14, "give one of adj= and oom_adj=" },
+	{ "oom_adj and adj", M "task a oom_adj=1 adj=5\n", 0, 2, 18, "give one of adj= and oom_adj=" },
+	{ "unit of time", M "task a cputime=10m\n", 0, 2, 18,
+	  "unknown unit of time in \"10m\" (ms, s, min, h, d)" },
+	{ "duration not a number", M "task a start=soon\n", 0, 2, 14,
+	  "expected start= (such as 600s, 90min, 2h), got \"soon\"" },
+	{ "duration too long", "machine ram=1G uptime=10000000001s\n", 0, 1, 23,
+	  "uptime= \"10000000001s\" is too long (at most 10000000000s)" },
+	{ "duration digits overflow", "machine ram=1G uptime=99999999999999999999999\n", 0, 1, 23,
+	  "is too long" },
+	{ "start given twice", M "task a start=1s start=2s\n", 0, 2, 17, "\"start=\" is given twice" },
+	{ "capability flag value", M "task a cap_sys_rawio=2\n", 0, 2, 22,
+	  "cap_sys_rawio= \"2\" is out of range (0 to 1)" },
+	{ "capability given twice", M "task a cap_sys_resource cap_sys_resource=0\n", 0, 2, 25,
+	  "\"cap_sys_resource=\" is given twice" },
+	{ "task in an unknown cgroup", M "task a cgroup=web\n", 0, 2, 15, "unknown cgroup \"web\"" },
+	{ "a task is not a cgroup", M "task a\ntask b cgroup=a\n", 0, 3, 15,
+	  "\"a\" is a task (line 2), not a cgroup" },
+	{ "max and limit_in_bytes", M "cgroup g max=1G limit_in_bytes=1G\n", 0, 2, 17,
+	  "give one of max= and limit_in_bytes=" },
+	{ "cgroup with an unknown parent", M "cgroup g parent=p\n", 0, 2, 17, "unknown cgroup \"p\"" },
+	{ "cgroup limit not a size", M "cgroup g max=1Q\n", 0, 2, 14, "expected a size, got \"1Q\"" },
+	{ "swappiness out of range", M "cgroup g swappiness=201\n", 0, 2, 21,
+	  "swappiness= \"201\" is out of range (0 to 200)" },
+	{ "oom.group value", M "cgroup g oom.group=2\n", 0, 2, 20,
+	  "oom.group= \"2\" is out of range (0 to 1)" },
+	{ "cgroup option unknown", M "cgroup g memory.high=1G\n", 0, 2, 10,
+	  "unexpected \"memory.high=1G\" after \"cgroup\"" },
+	{ "cgroup defined twice", M "cgroup g\ncgroup g\n", 0, 3, 8,
+	  "cgroup \"g\" is already defined at line 2" },
+	{ "cgroup path too long",
+	  M "cgroup a123456789012345678901234567890123456789\n"
+	  "cgroup b123456789012345678901234567890123456789 parent=a123456789012345678901234567890123456789\n",
+	  0, 3, 8, "is 82 bytes long (at most 63)" },
+	{ "cgroup before the machine", "cgroup g\n", 0, 1, 1,
+	  "\"machine\" must come before the first task or operation" },
+	{ "clock without a plus", M "clock 1h\n", 0, 2, 7,
+	  "expected +DURATION (such as +1h), got \"1h\"" },
+	{ "clock with nothing", M "clock\n", 0, 2, 7, "expected +DURATION (such as +1h), got nothing" },
+	{ "clock in years", M "clock +1y\n", 0, 2, 9, "unknown unit of time in \"1y\"" },
+	{ "clock trailing word", M "clock +1h now\n", 0, 2, 11, "unexpected \"now\" after \"clock\"" },
+	{ "oom_score_adj without a value", M "task a\noom_score_adj a\n", 0, 3, 17,
+	  "expected an oom_score_adj value, got nothing" },
+	{ "oom_adj not a number", M "task a\noom_adj a x\n", 0, 3, 11,
+	  "expected an oom_adj value, got \"x\"" },
+	{ "oom_score_adj beyond an int", M "task a\noom_score_adj a 99999999999\n", 0, 3, 17,
+	  "an oom_score_adj value \"99999999999\" is out of range" },
+	{ "oom_score_adj of an unknown task", M "oom_score_adj b 5\n", 0, 2, 15, "unknown task \"b\"" },
+	{ "rank with a word", M "rank all\n", 0, 2, 6, "unexpected \"all\" after \"rank\"" },
+	{ "rank in an unknown cgroup", M "rank cgroup=x\n", 0, 2, 13, "unknown cgroup \"x\"" },
+	{ "expect killed without a task", M "expect killed\n", 0, 2, 15,
+	  "expected a task name, got nothing" },
+	{ "expect oom_score below zero", M "task a\nexpect oom_score a -1\n", 0, 3, 20,
+	  "expected a number, got \"-1\"" },
+	{ "expect badness in an unknown cgroup", M "task a\nexpect badness a cgroup=z 5\n", 0, 3, 25,
+	  "unknown cgroup \"z\"" },
+	{ "expect panic with a word", M "expect panic now\n", 0, 2, 14,
+	  "unexpected \"now\" after \"expect\"" },
+	{ "expect oom_kills without a count", M "expect oom_kills >=\n", 0, 2, 21,
+	  "expected a number, got nothing" },
 	{ "deep parentheses",
 	  M "task a\nmmap a ((((((((((((((((((((((((((((((((("
 	  "1)))))))))))))))))))))))))))))))))\n", 0, 3, 40,
@@ -541,6 +604,14 @@ static const struct misuse_row misuse_rows[] = {
 	  "the range runs past the end of the address space" },
 	{ "expect on an exited task", M "task a\nmmap a 4k\nexit a\nexpect vmas a 0\n", 5, 13,
 	  "exited at line 4" },
+	{ "a task the OOM killer took",
+	  M "sysctl vm.overcommit_memory=1\ntask a\nmmap a 2G as r\ntouch r\ntouch r\n", 6, 7,
+	  "task \"a\" was killed by the OOM killer at line 5" },
+	{ "oom_score of a killed task",
+	  M "sysctl vm.overcommit_memory=1\ntask a\nmmap a 2G as r\ntouch r\nexpect oom_score a 0\n",
+	  6, 18, "was killed by the OOM killer at line 5" },
+	{ "a task started in the future", M "task a start=10s\n", 2, 14,
+	  "start=10s is later than the machine's uptime (0s)" },
 };
 
 static void test_run_misuse(void **state)
@@ -646,6 +717,279 @@ static void test_run_conditions(void **state)
 	}
 }
 
+/* ---- the OOM killer's statements ---- */
+
+/* Task attributes, cgroups, clock, /proc writes, rank and the expect
+ * lines: the shape of what the parser builds. */
+static void test_oom_syntax(void **state)
+{
+	struct ovc_scenario *s = parse_ok(
+		"machine ram=1G uptime=1d\n"
+		"cgroup jobs max=300M swap.max=max oom.group swappiness=0\n"
+		"cgroup sub parent=jobs limit_in_bytes=100M\n"
+		"task a uid=0 admin=0 cap_sys_resource cap_sys_rawio=0 cputime=90min "
+		"start=1500ms oom_adj=-17 cgroup=sub nice=5\n"
+		"task b uid=1000\n"
+		"mmap b 4k\n"
+		"clock +2h\n"
+		"oom_score_adj b -1000\n"
+		"oom_adj b 15\n"
+		"rank cgroup=jobs\n"
+		"rank\n"
+		"expect EACCES\n"
+		"expect killed a\n"
+		"expect survives b if kernel >= 5.9\n"
+		"expect oom_score b >= 666\n"
+		"expect badness b cgroup=jobs < -5\n"
+		"expect panic\n"
+		"expect oom_kills != 0\n");
+	const struct sc_stmt *st = s->st;
+	int jobs = name_of(s, "jobs"), sub = name_of(s, "sub"), a = name_of(s, "a"),
+	    b = name_of(s, "b");
+
+	(void)state;
+	assert_int_equal(s->nst, 18);
+	assert_int_equal(st[0].u.machine.uptime_ms, 86400000);
+	/* cgroups: names of their own kind; the parent is the owner */
+	assert_int_equal(s->names[jobs].kind, SC_CGROUP);
+	assert_int_equal(s->names[jobs].owner, -1);
+	assert_int_equal(s->names[sub].owner, jobs);
+	assert_int_equal(st[1].op, SC_CGROUPLINE);
+	assert_true(st[1].setup);
+	assert_true(st[1].u.cgroup.has_max);
+	assert_int_equal(st[1].u.cgroup.max.bytes, 300 * MiB);
+	assert_true(st[1].u.cgroup.has_swap_max);
+	assert_true(st[1].u.cgroup.swap_unlimited);
+	assert_true(st[1].u.cgroup.oom_group);
+	assert_int_equal(st[1].u.cgroup.swappiness, 0);
+	assert_int_equal(st[1].u.cgroup.parent, -1);
+	assert_int_equal(st[2].u.cgroup.parent, jobs);
+	assert_true(st[2].u.cgroup.has_max);	/* limit_in_bytes is max */
+	assert_int_equal(st[2].u.cgroup.max.bytes, 100 * MiB);
+	assert_int_equal(st[2].u.cgroup.swappiness, -1);
+	/* task attributes */
+	assert_int_equal(st[3].u.task.admin, 0);
+	assert_int_equal(st[3].u.task.cap_resource, 1);
+	assert_int_equal(st[3].u.task.cap_rawio, 0);
+	assert_int_equal(st[3].u.task.cputime_ms, 90 * 60 * 1000);
+	assert_true(st[3].u.task.has_start);
+	assert_int_equal(st[3].u.task.start_s, 1);	/* whole seconds */
+	assert_int_equal(st[3].u.task.start_col, 75);
+	assert_true(st[3].u.task.has_oom_adj);
+	assert_int_equal(st[3].u.task.oom_adj, -17);
+	assert_int_equal(st[3].u.task.cgroup, sub);
+	assert_int_equal(st[3].u.task.nice, 5);
+	assert_int_equal(st[4].u.task.cap_resource, -1);	/* as admin */
+	assert_int_equal(st[4].u.task.cgroup, -1);
+	assert_false(st[4].u.task.has_oom_adj);
+	/* operations */
+	assert_false(st[6].setup);
+	assert_int_equal(st[6].op, SC_CLOCK);
+	assert_int_equal(st[6].u.clock.ms, 2 * 3600 * 1000);
+	assert_int_equal(st[7].op, SC_OOM_SCORE_ADJ);
+	assert_int_equal(st[7].task, b);
+	assert_int_equal(st[7].u.adj.value, -1000);
+	assert_int_equal(st[8].op, SC_OOM_ADJ);
+	assert_int_equal(st[8].u.adj.value, 15);
+	assert_int_equal(st[9].op, SC_RANK);
+	assert_int_equal(st[9].u.rank.cgroup, jobs);
+	assert_int_equal(st[10].u.rank.cgroup, -1);
+	/* expect lines */
+	assert_int_equal(st[11].u.expect.err, 13);	/* EACCES */
+	assert_int_equal(st[12].u.expect.kind, SC_X_KILLED);
+	assert_int_equal(st[12].task, a);
+	assert_int_equal(st[13].u.expect.kind, SC_X_SURVIVES);
+	assert_true(st[13].u.expect.cond.on);
+	assert_int_equal(st[14].u.expect.kind, SC_X_OOM_SCORE);
+	assert_int_equal(st[14].u.expect.cmp, SC_GE);
+	assert_int_equal(st[14].u.expect.num, 666);
+	assert_int_equal(st[15].u.expect.kind, SC_X_BADNESS);
+	assert_int_equal(st[15].u.expect.cgroup, jobs);
+	assert_int_equal(st[15].u.expect.cmp, SC_LT);
+	assert_int_equal(st[15].u.expect.num, -5);
+	assert_int_equal(st[16].u.expect.kind, SC_X_PANIC);
+	assert_int_equal(st[17].u.expect.kind, SC_X_OOM_KILLS);
+	assert_int_equal(st[17].u.expect.cmp, SC_NE);
+	assert_int_equal(st[17].u.expect.num, 0);
+	ovc_scenario_free(s);
+}
+
+/* An OOM during a step: the step holds copies of the events, the victims
+ * by name, and its task's own death as the result OOM. 1G, no swap: hog
+ * writes 1G with big holding 600M. At the first OOM hog has ~400M, big
+ * 600M: big is killed; hog goes on, and runs out again with everything
+ * else gone: it is killed itself. */
+static void test_run_oom(void **state)
+{
+	struct ovc_scenario *s;
+	struct ovc_trace t;
+	struct ovc_err e = { 0 };
+	const struct ovc_step *st;
+	const char *in =
+		"machine ram=1G swap=0\n"
+		"sysctl vm.overcommit_memory=1\n"
+		"task big uid=1000\n"
+		"task hog uid=1000\n"
+		"mmap big 600M as b\n"
+		"touch b\n"
+		"mmap hog 1G as h\n"
+		"rank\n"				/* against the mmap step */
+		"touch h\n"
+		"expect OOM\n"
+		"expect ok\n"				/* fails: hog was killed */
+		"expect killed big\n"
+		"expect killed hog\n"
+		"expect survives hog\n"			/* fails */
+		"expect oom_kills 2\n"
+		"expect panic\n";			/* fails */
+
+	(void)state;
+	assert_int_equal(run_text(in, "6.1", &t, &e, &s), 0);
+	assert_int_equal(t.nsteps, 4);
+	/* the ranking: big and hog, in creation order; big would be chosen */
+	st = &t.steps[2];
+	assert_int_equal(st->nranks, 1);
+	assert_int_equal(st->ranks[0].line, 8);
+	assert_null(st->ranks[0].cgroup);
+	assert_int_equal(st->ranks[0].totalpages, 262144);
+	assert_int_equal(st->ranks[0].nrows, 2);
+	assert_string_equal(st->ranks[0].rows[0].comm, "big");
+	assert_int_equal(st->ranks[0].chosen, 0);
+	/* 600M = 153600 pages + 300 of page tables */
+	assert_int_equal(st->ranks[0].rows[0].b.points, 153900);
+	/* the touch: two invocations, two victims, the result OOM */
+	st = &t.steps[3];
+	assert_int_equal(st->noom, 2);
+	assert_int_equal(st->oom[0].outcome, OVC_OOM_KILLED);
+	assert_int_equal(st->oom[0].nkills, 1);
+	assert_string_equal(st->oom[0].kills[0].comm, "big");
+	assert_int_equal(st->oom[0].nrows, 2);
+	assert_int_equal(st->nvictims, 2);
+	assert_string_equal(st->victims[0].task, "big");
+	assert_string_equal(st->victims[1].task, "hog");
+	assert_int_equal(st->victims[1].pid, 1001);
+	assert_int_equal(st->res.cause, OVC_CAUSE_OOM);
+	assert_true(st->res.killed);
+	assert_int_equal(st->res.oom_kills, 2);
+	assert_int_equal(st->nchecks, 7);
+	assert_string_equal(st->checks[1].actual, "ok (OOM)");
+	assert_string_equal(st->checks[4].actual, "killed at line 9");
+	assert_string_equal(st->checks[6].actual, "no panic");
+	assert_int_equal(t.passed, 4);
+	assert_int_equal(t.failed, 3);
+	/* the end */
+	assert_int_equal(t.oom_kills, 2);
+	assert_false(t.panicked);
+	assert_int_equal(t.ntasks, 2);
+	assert_true(t.tasks[0].oom_killed);
+	assert_true(t.tasks[0].exited);
+	ovc_trace_free(&t);
+	ovc_scenario_free(s);
+}
+
+/* 2.6.32's badness() from what the task line states: 64k = 16 pages. The
+ * clock keeps milliseconds, the kernel reads whole seconds: 16383.5 s of
+ * uptime is 16383 s, run time 16383 >> 10 = 15, int_sqrt(int_sqrt(15)) =
+ * 1; half a second later 16384 >> 10 = 16, int_sqrt(4) = 2: 16 / 2. */
+static void test_run_legacy_attrs(void **state)
+{
+	struct ovc_scenario *s;
+	struct ovc_trace t;
+	struct ovc_err e = { 0 };
+	const char *in =
+		"kernel 2.6.32\n"
+		"machine ram=1G uptime=16383500ms\n"
+		"task old uid=1000 start=0\n"
+		"task rawio uid=1000 cap_sys_rawio\n"		/* / 4 */
+		"task root uid=0\n"				/* admin, resource, rawio: / 16 */
+		"task root2 uid=0 cap_sys_rawio=0\n"		/* / 4 */
+		"task shifted uid=1000 oom_adj=2\n"		/* << 2 */
+		"task busy uid=1000 cputime=24s\n"		/* 24000 >> 13 = 2: / int_sqrt(2) = 1 */
+		"task busier uid=1000 cputime=32768ms\n"	/* 32768 >> 13 = 4: / 2 */
+		"mmap old 64k\nmmap rawio 64k\nmmap root 64k\nmmap root2 64k\nmmap shifted 64k\n"
+		"mmap busy 64k\nmmap busier 64k\n"
+		"expect oom_score old 16\n"
+		"expect oom_score rawio 4\n"
+		"expect oom_score root 1\n"
+		"expect oom_score root2 4\n"
+		"expect oom_score shifted 64\n"
+		"expect oom_score busy 16\n"
+		"expect oom_score busier 8\n"
+		"clock +500ms\n"
+		"expect oom_score old 8\n"
+		"expect oom_score rawio 4\n"			/* started at 16383: run 1 s */
+		"oom_score_adj old 5\n"
+		"expect ENOENT\n"				/* no such file before 2.6.36 */
+		"oom_adj shifted 3\n"
+		"expect ok\n"					/* raising needs nothing */
+		"oom_adj shifted -1\n"
+		"expect EACCES\n"				/* lowering needs CAP_SYS_RESOURCE */
+		"oom_adj root 16\n"
+		"expect EINVAL\n"
+		"oom_adj root -17\n"
+		"expect ok\n"
+		"expect oom_score shifted 128\n";		/* 16 << 3 */
+
+	(void)state;
+	assert_int_equal(run_text(in, NULL, &t, &e, &s), 0);
+	for (size_t i = 0; i < t.nsteps; i++)
+		for (size_t k = 0; k < t.steps[i].nchecks; k++)
+			if (!t.steps[i].checks[k].passed)
+				print_error("line %u: %s: %s\n", t.steps[i].checks[k].line,
+					    t.steps[i].checks[k].text, t.steps[i].checks[k].actual);
+	assert_int_equal(t.failed, 0);
+	assert_int_equal(t.passed, 15);
+	ovc_trace_free(&t);
+	ovc_scenario_free(s);
+}
+
+/* A memcg OOM kills in the cgroup; oom_score_adj writes under 6.1. */
+static void test_run_cgroup(void **state)
+{
+	struct ovc_scenario *s;
+	struct ovc_trace t;
+	struct ovc_err e = { 0 };
+	const char *in =
+		"machine ram=2G swap=0\n"
+		"cgroup jobs max=100M\n"
+		"task big uid=1000\n"
+		"task a uid=1000 cgroup=jobs\n"
+		"task b uid=1000 cgroup=jobs\n"
+		"mmap big 800M as bg\nmmap a 60M as am\nmmap b 60M as bm\n"
+		"touch bg\ntouch am\n"
+		"rank cgroup=jobs\n"
+		"touch bm\n"
+		"expect ok\n"
+		"expect OOM\n"
+		"expect killed a\n"
+		"expect survives big\n"
+		"oom_score_adj b -1\n"
+		"expect EACCES\n"
+		"oom_score_adj b 1001\n"
+		"expect EINVAL\n"
+		"oom_score_adj big -1000\n"
+		"expect EACCES\n"
+		"oom_score_adj b 1000\n"
+		"expect ok\n";
+	const struct ovc_step *st;
+
+	(void)state;
+	assert_int_equal(run_text(in, "6.1", &t, &e, &s), 0);
+	assert_int_equal(t.failed, 0);
+	st = &t.steps[4];			/* touch am: the rank follows it */
+	assert_int_equal(st->nranks, 1);
+	assert_string_equal(st->ranks[0].cgroup, "/jobs");
+	assert_int_equal(st->ranks[0].totalpages, 25600);	/* 100M, no swap */
+	st = &t.steps[5];
+	assert_int_equal(st->noom, 1);
+	assert_int_equal(st->oom[0].constraint, OVC_CONSTRAINT_MEMCG);
+	assert_int_equal(st->oom[0].nrows, 2);	/* a and b: big is not listed */
+	assert_int_equal(st->nvictims, 1);
+	assert_string_equal(st->victims[0].task, "a");
+	ovc_trace_free(&t);
+	ovc_scenario_free(s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -661,6 +1005,10 @@ int main(void)
 		cmocka_unit_test(test_run_misuse),
 		cmocka_unit_test(test_run_conditions),
 		cmocka_unit_test(test_setup_end),
+		cmocka_unit_test(test_oom_syntax),
+		cmocka_unit_test(test_run_oom),
+		cmocka_unit_test(test_run_legacy_attrs),
+		cmocka_unit_test(test_run_cgroup),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
