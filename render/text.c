@@ -142,6 +142,78 @@ static void explanation(FILE *f, const struct cols *c, const struct ovc_step *s,
 	free(why);
 }
 
+/* Print what fn writes, each line indented by ind columns. */
+static void indented(FILE *f, size_t ind, const char *label,
+		     int (*fn)(FILE *, const void *), const void *arg)
+{
+	char *buf = NULL, *line, *save = NULL;
+	size_t len = 0;
+	FILE *m = open_memstream(&buf, &len);
+
+	if (!m)
+		return;
+	fn(m, arg);
+	fclose(m);
+	fprintf(f, "%*s%s\n", (int)ind, "", label);
+	for (line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save))
+		fprintf(f, "%*s  %s\n", (int)ind, "", line);
+	free(buf);
+}
+
+struct report_arg {
+	const struct ovc_oom_event *ev;
+	const struct ovc_oom_report_env *env;
+};
+
+static int report_fn(FILE *f, const void *arg)
+{
+	const struct report_arg *a = arg;
+
+	return ovc_render_oom_report(f, a->ev, a->env);
+}
+
+static int rank_fn(FILE *f, const void *arg)
+{
+	const struct ovc_rank *r = arg;
+
+	return ovc_render_oom_rank_text(f, r->rows, r->nrows, r->chosen);
+}
+
+/* The OOM killer during a step: whom it killed, then each invocation's
+ * report as the modelled kernel's dmesg shows it. */
+static void oom_rows(FILE *f, const struct cols *c, const struct ovc_step *s,
+		     const struct ovc_trace *t)
+{
+	size_t ind = 5 + (size_t)c->wline + 2;
+	struct ovc_profile p;
+	struct ovc_oom_report_env env = { .profile = &p, .page_size = t->page_size };
+
+	for (size_t i = 0; i < s->nvictims; i++)
+		fprintf(f, "%*skilled: %s (pid %d, %s)\n", (int)ind, "",
+			s->victims[i].task ? s->victims[i].task : "-", s->victims[i].pid,
+			ovc_render_oom_reason_name(s->victims[i].reason));
+	if (!s->noom || ovc_profile_for(t->kernel, &p, NULL))
+		return;
+	for (size_t i = 0; i < s->noom; i++) {
+		struct report_arg a = { &s->oom[i], &env };
+
+		indented(f, ind, "kernel log:", report_fn, &a);
+	}
+}
+
+/* Badness rankings asked for with `rank` lines. */
+static void rank_rows(FILE *f, const struct cols *c, const struct ovc_rank *r, size_t n)
+{
+	char label[96];
+
+	for (size_t i = 0; i < n; i++) {
+		snprintf(label, sizeof(label), "line %u  rank%s%s: the OOM killer's view",
+			 r[i].line, r[i].cgroup ? " cgroup=" : "", r[i].cgroup ? r[i].cgroup : "");
+		indented(f, 0, label, rank_fn, &r[i]);
+		(void)c;
+	}
+}
+
 /* Expect lines; quiet shows only the failed ones. */
 static void check_rows(FILE *f, const struct cols *c, const struct ovc_check *k,
 		       size_t n, unsigned flags)
@@ -174,6 +246,8 @@ int ovc_render_text(FILE *f, const struct ovc_trace *t, unsigned flags)
 	if (!(flags & OVC_RENDER_QUIET))
 		header(f, t);
 	check_rows(f, &c, t->checks, t->nchecks, flags);
+	if (!(flags & OVC_RENDER_QUIET))
+		rank_rows(f, &c, t->ranks, t->nranks);
 	for (size_t i = 0; i < t->nsteps; i++) {
 		const struct ovc_step *s = &t->steps[i];
 
@@ -181,7 +255,11 @@ int ovc_render_text(FILE *f, const struct ovc_trace *t, unsigned flags)
 			continue;
 		step_row(f, &c, s);
 		explanation(f, &c, s, &env);
+		if (!(flags & OVC_RENDER_QUIET))
+			oom_rows(f, &c, s, t);
 		check_rows(f, &c, s->checks, s->nchecks, flags);
+		if (!(flags & OVC_RENDER_QUIET))
+			rank_rows(f, &c, s->ranks, s->nranks);
 	}
 	if (!(flags & OVC_RENDER_QUIET))
 		footer(f, t);
