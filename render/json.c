@@ -337,6 +337,8 @@ static void json_tasks(struct ovc_json *w, const struct ovc_trace *t)
 		ovc_json_i64(w, "pid", k->pid);
 		ovc_json_u64(w, "uid", k->uid);
 		ovc_json_bool(w, "exited", k->exited);
+		if (k->oom_killed)
+			ovc_json_bool(w, "oom_killed", k->oom_killed);
 		ovc_json_u64(w, "VmSize", k->v.vm_size);
 		ovc_json_u64(w, "VmRSS", k->v.vm_rss);
 		ovc_json_u64(w, "RssAnon", k->v.rss_anon);
@@ -457,6 +459,20 @@ static void json_where(struct ovc_json *w, const struct ovc_result *r, uint64_t 
 	ovc_json_close(w, '{');
 }
 
+/* The tasks the OOM killer killed during a step, in kill order. */
+static void json_victims(struct ovc_json *w, const struct ovc_victim *v, size_t n)
+{
+	ovc_json_open(w, "victims", '[');
+	for (size_t i = 0; i < n; i++) {
+		ovc_json_open(w, NULL, '{');
+		ovc_json_str(w, "task", v[i].task);
+		ovc_json_i64(w, "pid", v[i].pid);
+		ovc_json_str(w, "reason", ovc_render_oom_reason_name(v[i].reason));
+		ovc_json_close(w, '{');
+	}
+	ovc_json_close(w, '[');
+}
+
 static void json_step(struct ovc_json *w, const struct ovc_step *s,
 		      struct ovc_explain_env *env)
 {
@@ -491,6 +507,8 @@ static void json_step(struct ovc_json *w, const struct ovc_step *s,
 	 * golden files) are unchanged. */
 	if (s->noom)
 		ovc_json_oom_events(w, "oom", s->oom, s->noom, page_size);
+	if (s->nvictims)
+		json_victims(w, s->victims, s->nvictims);
 	if (s->nranks)
 		json_ranks(w, s->ranks, s->nranks);
 	json_checks(w, s->checks, s->nchecks);
@@ -520,6 +538,10 @@ void ovc_json_trace(struct ovc_json *w, const char *key, const struct ovc_trace 
 	ovc_json_close(w, '[');
 	json_meminfo(w, "end", &t->end);
 	json_tasks(w, t);
+	if (t->oom_kills)
+		ovc_json_u64(w, "oom_kills", t->oom_kills);
+	if (t->panicked)
+		ovc_json_bool(w, "panicked", t->panicked);
 	ovc_json_u64(w, "passed", t->passed);
 	ovc_json_u64(w, "failed", t->failed);
 	ovc_json_close(w, '{');
