@@ -62,8 +62,9 @@ int ovc_brk(struct ovc_machine *m, int tid, uint64_t new_brk, struct ovc_result 
 		return -OVC_E_STATE;
 	mm = t->mm;
 	r->addr = mm->brk_bytes;
+	/* Below start_brk or past the address space: the old break stays. */
 	if (new_brk < mm->brk_start_bytes || new_brk >= OVC_TASK_TOP << m->page_shift)
-		return 0;
+		return refused(mm, r, OVC_CAUSE_INVAL);
 	/* check_data_rlimit(): the heap plus the image's data segment. */
 	if (t->rlim.data != OVC_UNLIMITED &&
 	    new_brk - mm->brk_start_bytes + mm->data_bytes > t->rlim.data) {

@@ -9,21 +9,28 @@
  */
 #include "mm_internal.h"
 
-/* 4.5+: refuse only when the new flags would break RLIMIT_DATA and the old
- * ones did not ("!may_expand_vm(new) && may_expand_vm(old)"): that can
- * only happen when a private mapping becomes writable. */
+/* may_expand_vm() for flags f, without refusing: RLIMIT_AS, and from 4.7
+ * RLIMIT_DATA for a data mapping. */
+static int would_expand(const struct ovc_machine *m, const struct ovc_task *t,
+			uint32_t f, uint64_t pages)
+{
+	uint64_t as = t->rlim.as, data = t->rlim.data;
+
+	if (as != OVC_UNLIMITED && t->mm->total_vm + pages > as >> m->page_shift)
+		return 0;
+	return !m->profile.syscall->data_rlimit_mmap || !is_data_mapping(f) ||
+	       data == OVC_UNLIMITED || t->mm->data_vm + pages <= data >> m->page_shift;
+}
+
+/* mprotect_fixup() (4.5+): refuse only when the new flags would not be
+ * allowed and the old ones were ("!may_expand_vm(new) && may_expand_vm(old)"). */
 static int data_limit_ok(const struct ovc_machine *m, const struct ovc_task *t,
 			 uint32_t old, uint32_t newflags, uint64_t pages,
 			 struct ovc_result *r)
 {
-	uint64_t lim = t->rlim.data;
-
-	if (!m->profile.syscall->data_rlimit_mmap || lim == OVC_UNLIMITED ||
-	    !is_data_mapping(newflags) || is_data_mapping(old))
+	if (would_expand(m, t, newflags, pages) || !would_expand(m, t, old, pages))
 		return 1;
-	if (t->mm->data_vm + pages <= lim >> m->page_shift)
-		return 1;
-	r->limit = lim >> m->page_shift;
+	r->limit = t->rlim.data >> m->page_shift;
 	r->value = t->mm->data_vm + pages;
 	refuse(r, ENOMEM, OVC_CAUSE_RLIMIT_DATA);
 	return 0;

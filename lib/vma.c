@@ -202,7 +202,46 @@ struct ovc_vma *vma_isolate(struct ovc_machine *m, struct ovc_mm *mm,
 	return v;
 }
 
-/* Give [s, e) of v the flags nf: split the range off (each split needs a
+/* Would v, given the flags nf, be mergeable with a neighbour n on the
+ * side given (n before v when before is set)? */
+static int can_merge_as(const struct ovc_vma *v, uint32_t nf, const struct ovc_vma *n,
+			int before)
+{
+	struct ovc_vma w = *v;
+
+	w.flags = nf;
+	return before ? can_merge(n, &w) : can_merge(&w, n);
+}
+
+/* vma_merge() before split_vma(): when [s, e) starts or ends v and the
+ * neighbour on that side already has the new flags, the boundary moves
+ * and no split (nor map_count slot) is needed. Returns 1 if done. */
+static int shift_boundary(struct ovc_machine *m, struct ovc_mm *mm, struct ovc_vma *v,
+			  uint64_t s, uint64_t e, uint32_t nf)
+{
+	struct ovc_vma *p = vma_prev(mm, v), *n = vma_next(mm, v);
+	uint64_t vs = v->node.start, ve = v->node.end;
+
+	if (s == vs && e < ve && p && can_merge_as(v, nf, p, 1)) {
+		vma_resize(mm, v, e, ve);
+		vma_resize(mm, p, p->node.start, e);
+		if (!p->anon_vma)
+			p->anon_vma = v->anon_vma;
+		return 1;
+	}
+	if (e == ve && s > vs && n && can_merge_as(v, nf, n, 0)) {
+		vma_resize(mm, v, vs, s);
+		vma_resize(mm, n, s, n->node.end);
+		if (!n->anon_vma)
+			n->anon_vma = v->anon_vma;
+		return 1;
+	}
+	(void)m;
+	return 0;
+}
+
+/* Give [s, e) of v the flags nf: merge into a neighbour where the kernel
+ * would (no split needed), else split the range off (each split needs a
  * map_count slot), set the flags, and merge back where the neighbours now
  * match (mprotect_fixup, madvise_update_vma). Returns 0, or -ENOMEM with
  * r's limit, value and cause filled; the errno is the caller's to choose. */
@@ -211,6 +250,8 @@ int vma_modify_flags(struct ovc_machine *m, struct ovc_mm *mm, struct ovc_vma *v
 {
 	int err;
 
+	if (shift_boundary(m, mm, v, s, e, nf))
+		return 0;
 	v = vma_isolate(m, mm, v, s, e, &err);
 	if (!v) {
 		r->limit = m->vm.max_map_count;

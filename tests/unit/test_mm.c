@@ -240,6 +240,41 @@ static void test_fork_guess_2632(void **state)
 	assert_int_equal(r.err, 0);
 }
 
+/* mprotect_fixup tries vma_merge before split_vma: changing the end of a
+ * VMA to its neighbour's flags moves the boundary and needs no map_count
+ * slot, even at vm.max_map_count (conformance c37 on 6.1 and 6.12). */
+static const struct ovc_vma *vma_of_addr(const struct ovc_mm *mm, uint64_t addr)
+{
+	const struct ovc_itnode *n = ovc_itree_find(&mm->vmas, addr >> 12);
+
+	return (const struct ovc_vma *)(const void *)n;	/* node is the first member */
+}
+
+static void test_mprotect_merge_before_split(void **state)
+{
+	struct fx *f = *state;
+	unsigned rw = OVC_PROT_READ | OVC_PROT_WRITE;
+	uint64_t a = map(f, 8 * 4096, OVC_PROT_READ, 0);
+	struct ovc_result r = { 0 };
+	struct ovc_mm *mm = f->m.tasks[f->app].mm;
+
+	/* [b: rw, charged, 8 pages][a: r, 8 pages], b placed right below a. */
+	uint64_t b = map(f, 8 * 4096, rw, 0);
+	assert_int_equal(b + 8 * 4096, a);
+	assert_int_equal(mm->vmas.count, 2);
+	f->m.vm.max_map_count = 2;
+	ovc_mprotect(&f->m, f->app, a, 4096, rw, &r);
+	assert_int_equal(r.err, 0);
+	assert_int_equal(mm->vmas.count, 2);
+	assert_int_equal(committed(f), 9);
+	assert_int_equal(vma_of_addr(mm, a)->node.start, b >> 12);
+	memset(&r, 0, sizeof(r));
+	/* The middle of a VMA still needs two splits: refused. */
+	ovc_mprotect(&f->m, f->app, a + 4 * 4096, 4096, rw, &r);
+	assert_int_equal(r.err, ENOMEM);
+	assert_int_equal(r.cause, OVC_CAUSE_MAP_COUNT);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -252,6 +287,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_mremap, setup61, teardown),
 		cmocka_unit_test_setup_teardown(test_shared_anon, setup61, teardown),
 		cmocka_unit_test_setup_teardown(test_fork_guess_2632, setup2632, teardown),
+		cmocka_unit_test_setup_teardown(test_mprotect_merge_before_split, setup61, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
