@@ -5,6 +5,9 @@
 #   make run        run the example scenarios (the README's first command)
 #   make check      unit + golden tests, then the same under ASan+UBSan,
 #                   then every fuzz target for a bounded time
+#   make conformance  conformance/*.ovc on real 6.1 and 6.12 kernels (qemu);
+#                   not yet part of check: some scenarios still disagree
+#                   with the model (docs/conformance.md)
 #   make bench      benchmarks (print figures, never assert)
 #   make fuzz       fuzz targets only (clang, libFuzzer)
 
@@ -54,7 +57,7 @@ $(O)/ovc: $(CLI_OBJ) $(O)/libfe.a $(O)/libovc.a
 
 # `make static`: build/ovc-static, linked with -static, for the conformance
 # VM (conformance/vm/run-in-vm.sh runs only static binaries; docs/exec.md).
-.PHONY: static
+.PHONY: static conformance
 static: $(O)/ovc-static
 
 $(O)/ovc-static: $(CLI_OBJ) $(O)/libfe.a $(O)/libovc.a
@@ -98,6 +101,10 @@ build-fuzz/%: tests/fuzz/%.c $(LIB_SRC) $(FE_SRC)
 
 fuzz: $(FUZZ_BIN)
 	@sh tests/run-fuzz.sh $(FUZZ_SECONDS) $(FUZZ_BIN)
+
+# Boots a VM per scenario and kernel; docs/conformance.md is regenerated.
+conformance:
+	@bash conformance/run.sh
 
 bench: $(BENCHES)
 	@for b in $(BENCHES); do echo "== $$b"; $$b || exit 1; done

@@ -7,7 +7,12 @@
  * --this-machine-is-disposable. `--serve-task FD` is the hidden mode in
  * which the executor's task processes run (docs/exec.md).
  *
- * Exit: 0 every expect line held; 1 one failed, or the executor failed
+ * `--compare` then runs the model on the state the kernel started in
+ * (scenario/real_compare.c) and compares the two traces (lib/trace_cmp.c,
+ * conformance/README.md).
+ *
+ * Exit: 0 every expect line held (and, with --compare, the model matched
+ * the kernel); 1 one failed, the model differed, or the executor failed
  * (a task died or stopped answering, /proc unreadable); 2 usage error or
  * refusal; 3 the scenario cannot be read, does not parse, or misuses a
  * name at run time.
@@ -20,12 +25,16 @@
 
 #include "cli/cli.h"
 #include "ovc/trace.h"
+#include "ovc/trace_cmp.h"
+#include "render/cmp_text.h"
 #include "render/render.h"
 #include "scenario/real.h"
+#include "scenario/real_compare.h"
 #include "scenario/scenario.h"
 
 const char cmd_exec_usage[] =
 	"usage: ovc exec FILE [--json] [--quiet] [--machine-out F] [--images-out F]\n"
+	"                [--compare] [--mirror-out F]\n"
 	"                [--timeout SEC] [--file-dir DIR] [--this-machine-is-disposable]\n"
 	"\n"
 	"Run the operations of the scenario FILE (- for standard input) as real\n"
@@ -38,6 +47,10 @@ const char cmd_exec_usage[] =
 	"  -q, --quiet                only failed expect lines and the summary\n"
 	"  -m, --machine-out FILE     write this machine as machine/state/sysctl lines\n"
 	"  -i, --images-out FILE      write each task's real image (docs/exec.md)\n"
+	"  -c, --compare              then run the model from the state this kernel\n"
+	"                             started in and compare it step by step\n"
+	"                             (conformance/README.md); exit 1 if it differs\n"
+	"  -M, --mirror-out FILE      with --compare: write the scenario the model ran\n"
 	"  -t, --timeout SEC          longest wait for one step (default 120)\n"
 	"  -d, --file-dir DIR         where `file` lines create files (default /tmp)\n"
 	"      --this-machine-is-disposable\n"
@@ -45,14 +58,15 @@ const char cmd_exec_usage[] =
 	"                             ovc.disposable=1\n"
 	"  -h, --help                 show this help\n"
 	"\n"
-	"Exit status: 0 all expect lines held, 1 one failed or the run failed,\n"
+	"Exit status: 0 all expect lines held (and the model matched), 1 one failed,\n"
+	"the model differed or the run failed,\n"
 	"2 usage error or refusal, 3 the scenario cannot be read or parsed.\n";
 
 struct exec_opts {
 	const char *file, *name;	/* as given; for messages */
-	const char *machine_out, *images_out;
+	const char *machine_out, *images_out, *mirror_out;
 	struct ovc_real_opts real;
-	int json, quiet, disposable, serve_fd;
+	int json, quiet, disposable, serve_fd, compare;
 };
 
 static int exec_number(struct cli_ctx *ctx, const char *opt, const char *s, long max, long *v)
@@ -75,6 +89,8 @@ static int exec_options(int argc, char **argv, struct cli_ctx *ctx, struct exec_
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "machine-out", required_argument, NULL, 'm' },
 		{ "images-out", required_argument, NULL, 'i' },
+		{ "compare", no_argument, NULL, 'c' },
+		{ "mirror-out", required_argument, NULL, 'M' },
 		{ "timeout", required_argument, NULL, 't' },
 		{ "file-dir", required_argument, NULL, 'd' },
 		{ "this-machine-is-disposable", no_argument, NULL, 'D' },
@@ -89,12 +105,14 @@ static int exec_options(int argc, char **argv, struct cli_ctx *ctx, struct exec_
 	o->serve_fd = -1;
 	optind = 0;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":jqm:i:t:d:h", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":jqm:i:cM:t:d:h", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'j': o->json = 1; break;
 		case 'q': o->quiet = 1; break;
 		case 'm': o->machine_out = optarg; break;
 		case 'i': o->images_out = optarg; break;
+		case 'c': o->compare = 1; break;
+		case 'M': o->mirror_out = optarg; break;
 		case 'd': o->real.file_dir = optarg; break;
 		case 'D': o->disposable = 1; break;
 		case 't':
@@ -114,6 +132,10 @@ static int exec_options(int argc, char **argv, struct cli_ctx *ctx, struct exec_
 	}
 	if (optind + 1 != argc)
 		return cli_usage_error(ctx, "exec", optind < argc ? "only one FILE, please" : "no scenario FILE given");
+	if (o->compare && o->json)
+		return cli_usage_error(ctx, "exec", "--compare writes a text report: not with --json");
+	if (o->mirror_out && !o->compare)
+		return cli_usage_error(ctx, "exec", "--mirror-out needs --compare");
 	o->file = argv[optind];
 	o->name = strcmp(o->file, "-") ? o->file : "<stdin>";
 	return -1;
@@ -245,6 +267,67 @@ static int exec_output(struct cli_ctx *ctx, const struct exec_opts *o,
 	return 0;
 }
 
+/* The model lays out address spaces as the kernel does without
+ * randomization; with it, VMAs can come in another order (fork charges
+ * them in address order). Say so when it is on. */
+static void randomize_note(struct cli_ctx *ctx)
+{
+	char buf[16];
+	long n = real_read_small("/proc/sys/kernel/randomize_va_space", buf, sizeof(buf));
+
+	if (n > 0 && buf[0] != '0')
+		cli_error(ctx, "exec: note: --compare: address space layout randomization is on; "
+			  "the model's layout is the kernel's without it (boot with norandmaps)");
+}
+
+/* --compare: the model from the kernel's starting state, both traces
+ * compared and reported. complete: the kernel's run reached the end.
+ * Returns 0 when the model matched the kernel, else an exit code. */
+static int exec_compare(struct cli_ctx *ctx, const struct exec_opts *o, const struct ovc_scenario *s,
+			const struct ovc_trace *t, const struct ovc_real_info *I, int complete,
+			const char *src, size_t len)
+{
+	struct ovc_real_mirror mr;
+	struct ovc_profile p = { .counter = NULL };
+	struct ovc_cmp_opts co;
+	struct ovc_trace m;
+	struct ovc_cmp c;
+	struct ovc_err e = { 0 };
+	int r, rc = 0;
+
+	randomize_note(ctx);
+	if (ovc_real_mirror_compose(s, I, &mr, &e) < 0) {
+		cli_error(ctx, "exec: --compare: %s", e.msg);
+		return CLI_EXIT_FAIL;
+	}
+	if (o->mirror_out && (rc = write_text(ctx, o->mirror_out, mr.text)))
+		goto out_mirror;
+	r = ovc_real_model(s, I, &mr, &p, &m, &e);
+	if (r < 0) {
+		cli_report(ctx, &e, o->name, src, len);
+		rc = CLI_EXIT_FAIL;
+	}
+	if (!p.counter)		/* no profile for this kernel: nothing to compare with */
+		goto out_trace;
+	ovc_cmp_opts_for(&co, &p, I->machine.mi.mem_total, I->machine.ncpus, I->machine.page_size);
+	if (ovc_trace_cmp(t, &m, &co, complete && r == 0, &c) < 0) {
+		cli_error(ctx, "exec: --compare: out of memory");
+		rc = CLI_EXIT_FAIL;
+	} else {
+		fputc('\n', ctx->out);
+		if (ovc_render_cmp_text(ctx->out, t, &m, &c, 0) < 0)
+			rc = CLI_EXIT_FAIL;
+		if (!ovc_cmp_match(&c))
+			rc = CLI_EXIT_FAIL;
+	}
+	ovc_cmp_free(&c);
+out_trace:
+	ovc_trace_free(&m);
+out_mirror:
+	ovc_real_mirror_free(&mr);
+	return rc;
+}
+
 static int exec_file(struct cli_ctx *ctx, const struct exec_opts *o, const char *src, size_t len)
 {
 	struct ovc_scenario *s = NULL;
@@ -264,6 +347,12 @@ static int exec_file(struct cli_ctx *ctx, const struct exec_opts *o, const char 
 		rc = e.code == OVC_E_STATE ? CLI_EXIT_INPUT : CLI_EXIT_FAIL;
 	} else if (!rc && t.failed) {
 		rc = CLI_EXIT_FAIL;
+	}
+	if (o->compare && t.kernel && info.machine.mi.mem_total) {
+		int crc = exec_compare(ctx, o, s, &t, &info, r == 0, src, len);
+
+		if (!rc)
+			rc = crc;
 	}
 	ovc_trace_free(&t);
 	ovc_real_info_free(&info);

@@ -20,7 +20,7 @@ CACHE=${OVC_VM_CACHE:-$HOME/.cache/ovc-vm}
 
 # --- host packages -----------------------------------------------------------
 need=()
-for p in qemu-system-x86 busybox-static cpio xz-utils; do
+for p in qemu-system-x86 busybox-static cpio xz-utils e2fsprogs; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' || need+=("$p")
 done
 apt_updated=

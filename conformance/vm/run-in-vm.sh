@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# run-in-vm.sh --kernel 6.1|6.12 [--mem 512M] [--cpus 2] [--swap 256M]
+# run-in-vm.sh --kernel 6.1|6.12 [--mem 512M] [--cpus 2] [--swap 256M] [--data 1G]
 #              [--append "ARGS"] [--timeout 60] [--files DIR] [--console FILE] [-v]
 #              -- /path/to/static-binary [args...]
 #
@@ -10,6 +10,8 @@
 #
 # Guest serial ports: ttyS0 = kernel console, ttyS1 = program stdout + markers,
 # ttyS2 = program stderr. So kernel messages never mix into the program output.
+# Disks (virtio-blk, found in the guest by their serial): --swap is swapped on,
+# --data is an empty ext2 file system mounted at /data (disk-backed page cache).
 set -euo pipefail
 
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -17,13 +19,14 @@ CACHE=${OVC_VM_CACHE:-$HOME/.cache/ovc-vm}
 die() { echo "run-in-vm: $*" >&2; exit 125; }
 usage() { sed -n '2,4p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 125; }
 
-kernel="" mem=512M cpus=1 swap="" append="" timeout=60 files="" console="" verbose=""
+kernel="" mem=512M cpus=1 swap="" data="" append="" timeout=60 files="" console="" verbose=""
 while [ $# -gt 0 ]; do
     case $1 in
         --kernel)  kernel=${2:?}; shift 2 ;;
         --mem)     mem=${2:?}; shift 2 ;;
         --cpus)    cpus=${2:?}; shift 2 ;;
         --swap)    swap=${2:?}; shift 2 ;;
+        --data)    data=${2:?}; shift 2 ;;
         --append)  append=${2?}; shift 2 ;;
         --timeout) timeout=${2:?}; shift 2 ;;
         --files)   files=${2:?}; shift 2 ;;
@@ -65,7 +68,7 @@ mkdir -p "$root"/{bin,dev,proc,sys,tmp,work,lib/modules}
 cp "$busybox" "$root/bin/busybox"
 cp "$prog" "$root/prog"
 [ -z "$files" ] || cp -a "$files"/. "$root/work/"
-[ -z "$swap" ] || cp "$kdir"/mods/*.ko "$root/lib/modules/" 2>/dev/null || true
+[ -z "$swap$data" ] || cp "$kdir"/mods/*.ko "$root/lib/modules/" 2>/dev/null || true
 
 q() { printf "'%s' " "${1//\'/\'\\\'\'}"; }
 args=""; for a in "$@"; do args+=$(q "$a"); done
@@ -77,11 +80,27 @@ export PATH=/bin HOME=/work
 mount -t proc proc /proc; mount -t sysfs sys /sys; mount -t devtmpfs dev /dev
 stty -F /dev/ttyS1 raw -echo; stty -F /dev/ttyS2 raw -echo
 fail() { echo "guest: \$*" >/dev/ttyS2; poweroff -f; }
-if [ -n "$swap" ]; then
+# the virtio disk whose serial is \$1, waiting up to 5 s for it to appear
+disk() {
+    i=0
+    while [ \$i -lt 100 ]; do
+        for d in /sys/block/vd*; do
+            [ "\$(cat "\$d/serial" 2>/dev/null)" = "\$1" ] && { echo "/dev/\${d##*/}"; return 0; }
+        done
+        sleep 0.05; i=\$((i + 1))
+    done
+    return 1
+}
+if [ -n "$swap$data" ]; then
     for m in /lib/modules/*.ko; do [ -e "\$m" ] || continue; insmod "\$m" || fail "insmod \$m"; done
-    i=0; while [ ! -b /dev/vda ] && [ \$i -lt 100 ]; do sleep 0.05; i=\$((i + 1)); done
-    [ -b /dev/vda ] || fail "swap disk /dev/vda did not appear"
-    swapon /dev/vda || fail "swapon /dev/vda failed"
+fi
+if [ -n "$swap" ]; then
+    dev=\$(disk ovcswap) || fail "swap disk did not appear"
+    swapon "\$dev" || fail "swapon \$dev failed"
+fi
+if [ -n "$data" ]; then
+    dev=\$(disk ovcdata) || fail "data disk did not appear"
+    mkdir -p /data && mount -t ext2 "\$dev" /data || fail "mount \$dev /data failed"
 fi
 cd /work
 read up _ </proc/uptime
@@ -104,7 +123,16 @@ if [ -n "$swap" ]; then
     truncate -s "$swap" "$tmp/swap.img" || die "bad --swap size: $swap"
     # mkswap on the host: busybox mkswap inside the TCG guest costs ~1 s
     PATH=$PATH:/usr/sbin:/sbin mkswap -q "$tmp/swap.img" >/dev/null || die "mkswap failed (util-linux)"
-    qargs+=(-drive "file=$tmp/swap.img,if=virtio,format=raw,cache=unsafe")
+    qargs+=(-drive "file=$tmp/swap.img,if=none,id=swap,format=raw,cache=unsafe"
+            -device virtio-blk-pci,drive=swap,serial=ovcswap)
+fi
+if [ -n "$data" ]; then
+    truncate -s "$data" "$tmp/data.img" || die "bad --data size: $data"
+    # an empty ext2 file system, made on the host (e2fsprogs)
+    PATH=$PATH:/usr/sbin:/sbin mke2fs -q -F -t ext2 -m 0 "$tmp/data.img" >/dev/null 2>&1 \
+        || die "mke2fs failed (apt-get install e2fsprogs)"
+    qargs+=(-drive "file=$tmp/data.img,if=none,id=data,format=raw,cache=unsafe"
+            -device virtio-blk-pci,drive=data,serial=ovcdata)
 fi
 
 : >"$tmp/console"; : >"$tmp/out"; : >"$tmp/err"

@@ -1,0 +1,227 @@
+#!/usr/bin/env bash
+# run.sh [-j JOBS] [-k "6.1 6.12"] [-o DIR] [--no-doc] [SCENARIO.ovc...]
+#
+# The conformance run (`make conformance`): every scenario in conformance/
+# (or those named) on each real kernel, booted under qemu, with
+# `ovc exec --compare`: the scenario runs as real system calls, then the
+# model runs from the state the kernel started in, and the two traces must
+# agree (docs/conformance.md, conformance/README.md).
+#
+#   -j JOBS     VMs at a time (default: the number of CPUs, at most 4)
+#   -k LIST     kernel series (default "6.1 6.12")
+#   -o DIR      where each run's files go (default build/conformance)
+#   --no-doc    do not regenerate docs/conformance.md (it is regenerated
+#               only when every scenario ran on every default kernel)
+#
+# OVC_STATIC=FILE uses that static ovc instead of building build/ovc-static.
+#
+# A scenario sizes its VM with one directive line (defaults shown):
+#   # vm: mem=512M cpus=1 swap=0 data=auto timeout=60
+# data=SIZE is an ext2 disk at /data where `file` lines make their files
+# (data=auto: 1G when the scenario has a file line, else none; data=0: the
+# files go to the guest's /tmp, which is RAM).
+#
+# The guests boot with norandmaps, so that address spaces are laid out as
+# the model lays them out (conformance/README.md).
+#
+# Each run leaves in DIR/KERNEL/: NAME.out (the report), NAME.err (notes,
+# harness messages), NAME.mirror.ovc (the scenario the model ran: `ovc sim
+# --kernel K NAME.mirror.ovc` replays the model side on any machine),
+# NAME.console (the guest kernel's log), NAME.status. A VM that times out
+# or panics is a failure, and the tail of its console is shown.
+# The last line is "conformance: N passed, M failed"; exit 0 when M is 0,
+# 1 when not, 2 when the harness itself cannot run.
+set -uo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(cd "$here/.." && pwd)
+jobs=$(nproc 2>/dev/null || echo 2)
+[ "$jobs" -le 4 ] || jobs=4
+kernels="6.1 6.12"
+out=$top/build/conformance
+doc=1
+scenarios=()
+while [ $# -gt 0 ]; do
+	case $1 in
+	-j) jobs=${2:?}; shift 2 ;;
+	-k) kernels=${2:?}; doc=0; shift 2 ;;
+	-o) out=${2:?}; shift 2 ;;
+	--no-doc) doc=0; shift ;;
+	-h|--help) awk 'NR > 1 && !/^#/ { exit } NR > 1 { sub(/^# ?/, ""); print }' "$0"; exit 0 ;;
+	-*) echo "run.sh: unknown option $1" >&2; exit 2 ;;
+	*) scenarios+=("$1"); doc=0; shift ;;
+	esac
+done
+[[ $jobs =~ ^[1-9][0-9]*$ ]] || { echo "run.sh: -j wants a number" >&2; exit 2; }
+if [ ${#scenarios[@]} -eq 0 ]; then
+	shopt -s nullglob
+	scenarios=("$here"/*.ovc)
+	shopt -u nullglob
+fi
+if [ ${#scenarios[@]} -eq 0 ]; then
+	echo "conformance: no scenarios in $here"
+	echo "conformance: 0 passed, 0 failed"
+	exit 0
+fi
+
+t_start=$(date +%s.%N)
+# --- the kernels and the static binary ----------------------------------------
+"$here/vm/fetch-kernels.sh" $kernels >/dev/null || { echo "run.sh: fetch-kernels.sh failed" >&2; exit 2; }
+if [ -n "${OVC_STATIC:-}" ]; then	# a static ovc built elsewhere
+	ovc=$(cd "$(dirname "$OVC_STATIC")" && pwd)/$(basename "$OVC_STATIC")
+else
+	make -s -C "$top" static >&2 || { echo "run.sh: make static failed" >&2; exit 2; }
+	ovc=$top/build/ovc-static
+fi
+case $out in
+/|"$top"|"$HOME") echo "run.sh: -o $out would be wiped: choose a directory of its own" >&2; exit 2 ;;
+esac
+rm -rf "$out"
+mkdir -p "$out"
+
+# --- one scenario on one kernel -------------------------------------------------
+
+# the value of KEY in the scenario's "# vm:" line, or DEFAULT
+directive() {
+	local file=$1 key=$2 def=$3 v
+	v=$(grep -m1 -E '^#[[:space:]]*vm:' "$file" | tr ' \t' '\n\n' | sed -n "s/^$key=//p" | head -n1)
+	echo "${v:-$def}"
+}
+
+# run_one KERNEL FILE: writes $out/KERNEL/NAME.{out,err,mirror.ovc,console,status}
+run_one() {
+	local k=$1 f=$2 name d mem cpus swap data timeout files t0 t1 rc st
+	name=$(basename "$f" .ovc)
+	d=$out/$k
+	mem=$(directive "$f" mem 512M)
+	cpus=$(directive "$f" cpus 1)
+	swap=$(directive "$f" swap 0)
+	data=$(directive "$f" data auto)
+	timeout=$(directive "$f" timeout 60)
+	if ! [[ $timeout =~ ^[1-9][0-9]*$ ]]; then
+		echo "run.sh: $f: timeout=$timeout in the vm: line is not a number of seconds" >"$d/$name.err"
+		printf 'error\t2\t0\t?\tbad vm: line\n' >"$d/$name.status"
+		return
+	fi
+	if [ "$data" = auto ]; then
+		data=0
+		grep -qE '^[[:space:]]*file[[:space:]]' "$f" && data=1G
+	fi
+	files=$out/.files/$k-$name	# what the guest gets in /work
+	mkdir -p "$files"
+	cp "$f" "$files/$name.ovc"
+	local vm=(--kernel "$k" --mem "$mem" --cpus "$cpus" --timeout "$timeout"
+		  --append "ovc.disposable=1 norandmaps" --files "$files" --console "$d/$name.console")
+	local ex=(exec --quiet --compare --mirror-out /proc/self/fd/2)
+	[ "$swap" = 0 ] || vm+=(--swap "$swap")
+	if [ "$data" != 0 ]; then
+		vm+=(--data "$data")
+		ex+=(--file-dir /data)
+	fi
+	t0=$(date +%s.%N)
+	# the VM kills qemu after $timeout s; this outer limit only guards the harness
+	timeout -k 5 $((timeout + 60)) "$here/vm/run-in-vm.sh" "${vm[@]}" -- "$ovc" "${ex[@]}" "$name.ovc" \
+		>"$d/$name.out" 2>"$d/$name.err.all" </dev/null
+	rc=$?
+	t1=$(date +%s.%N)
+	rm -rf "$files"
+	# stderr: the mirrored scenario (from its header line on), and the rest
+	awk -v m="$d/$name.mirror.ovc" -v e="$d/$name.err" '
+		/^# .* mirrored for the model by ovc exec --compare/ { inm = 1 }
+		inm { print > m; if ($0 == "# end of the mirrored scenario") inm = 0; next }
+		{ print > e }' "$d/$name.err.all"
+	touch "$d/$name.err"
+	rm -f "$d/$name.err.all"
+	st=$(classify "$rc" "$d/$name.out")
+	printf '%s\t%s\t%s\t%s\t%s\n' "$st" "$rc" \
+		"$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }')" \
+		"mem=$mem cpus=$cpus swap=$swap data=$data" "$(summary_line "$d/$name.out")" >"$d/$name.status"
+}
+
+# match, mismatch, expect-failed, error, timeout, vm-failure
+classify() {
+	local rc=$1 report=$2
+	case $rc in
+	0) grep -q '^compare: match' "$report" && echo match || echo error ;;
+	124) echo timeout ;;
+	125) echo vm-failure ;;
+	*)
+		if grep -qE '^compare: [0-9]+ steps, [0-9]+ differ' "$report"; then echo mismatch
+		elif grep -q '^compare: match' "$report"; then echo expect-failed
+		else echo error
+		fi ;;
+	esac
+}
+
+summary_line() {
+	grep -E '^compare: ' "$1" | tail -n1
+}
+
+# --- all of them, JOBS at a time ------------------------------------------------
+# On ^C or TERM, stop every VM of ours (run-in-vm.sh kills its qemu on TERM).
+kill_tree() {
+	local c
+	for c in $(ps -o pid= --ppid "$1" 2>/dev/null); do kill_tree "$c"; done
+	kill -TERM "$1" 2>/dev/null
+}
+stop_all() {
+	local j
+	for j in $(jobs -p); do kill_tree "$j"; done
+	echo "conformance: interrupted" >&2
+	exit 130
+}
+trap stop_all INT TERM
+for k in $kernels; do mkdir -p "$out/$k"; done
+running=0
+for f in "${scenarios[@]}"; do
+	for k in $kernels; do
+		if [ $running -ge "$jobs" ]; then
+			wait -n
+			running=$((running - 1))
+		fi
+		run_one "$k" "$f" &
+		running=$((running + 1))
+	done
+done
+wait
+trap - INT TERM
+rm -rf "$out/.files"
+
+# --- the results ----------------------------------------------------------------
+passed=0 failed=0 boots=0 boot_total=0
+for f in "${scenarios[@]}"; do
+	name=$(basename "$f" .ovc)
+	for k in $kernels; do
+		sf=$out/$k/$name.status
+		[ -s "$sf" ] || printf 'error\t?\t0\t?\tthe harness left no status\n' >"$sf"
+		IFS=$'\t' read -r st rc secs vmargs line <"$sf"
+		boots=$((boots + 1))
+		boot_total=$(awk -v a="$boot_total" -v b="$secs" 'BEGIN { print a + b }')
+		printf 'conformance: %-5s %-40s %-13s %5ss  %s\n' "$k" "$name" "$st" "$secs" "$line"
+		if [ "$st" = match ]; then
+			passed=$((passed + 1))
+			continue
+		fi
+		failed=$((failed + 1))
+		case $st in
+		timeout|vm-failure|error)
+			sed 's/^/    | /' "$out/$k/$name.err"
+			echo "    | console tail ($out/$k/$name.console):"
+			tail -n 15 "$out/$k/$name.console" 2>/dev/null | sed 's/^/    | /' ;;
+		*)
+			echo "    | report: $out/$k/$name.out" ;;
+		esac
+	done
+done
+t_end=$(date +%s.%N)
+wall=$(awk -v a="$t_start" -v b="$t_end" 'BEGIN { printf "%.0f", b - a }')
+mean=$(awk -v a="$boot_total" -v n="$boots" 'BEGIN { printf "%.1f", n ? a / n : 0 }')
+echo "conformance: $boots boots, mean ${mean}s each, $jobs at a time; ${wall}s in all"
+
+if [ "$doc" = 1 ]; then
+	KERNELS=$kernels OUT=$out WALL=$wall MEAN=$mean JOBS=$jobs \
+		sh "$here/gen-doc.sh" "$top/docs/conformance.md" "${scenarios[@]}" \
+		|| echo "run.sh: could not regenerate docs/conformance.md" >&2
+fi
+echo "conformance: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]
