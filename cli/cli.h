@@ -52,6 +52,10 @@ void cli_usage(FILE *f, const struct cli_ctx *ctx);
 /* The row named name, or NULL. */
 const struct cli_cmd *cli_find(const struct cli_ctx *ctx, const char *name);
 
+/* input.c: FILE ("-": standard input) in a NUL-terminated buffer the
+ * caller frees. Returns 0, or -errno. */
+int cli_read_input(const char *file, char **buf, size_t *len);
+
 /* diag.c */
 /* "ovc: MSG" on ctx->err. */
 void cli_error(const struct cli_ctx *ctx, const char *fmt, ...)

@@ -158,44 +158,6 @@ static int exec_allowed(struct cli_ctx *ctx, const struct exec_opts *o)
 	return CLI_EXIT_USAGE;
 }
 
-/* The whole input in a NUL-terminated buffer. Returns 0, or -errno. */
-static int read_input(const char *file, char **buf, size_t *len)
-{
-	FILE *f = strcmp(file, "-") ? fopen(file, "rb") : stdin;
-	size_t cap = 0, n = 0;
-	char *b = NULL;
-	int rc = 0;
-
-	if (!f)
-		return -errno;
-	for (;;) {
-		if (cap - n < 4096) {
-			char *nb = realloc(b, cap = cap ? cap * 2 : 16384);
-
-			if (!nb) {
-				rc = -ENOMEM;
-				break;
-			}
-			b = nb;
-		}
-		n += fread(b + n, 1, cap - n - 1, f);
-		if (ferror(f))
-			rc = errno ? -errno : -EIO;
-		if (rc || feof(f))
-			break;
-	}
-	if (f != stdin)
-		fclose(f);
-	if (rc) {
-		free(b);
-		return rc;
-	}
-	b[n] = '\0';
-	*buf = b;
-	*len = n;
-	return 0;
-}
-
 /* Write text to path. 0, or an exit code. */
 static int write_text(struct cli_ctx *ctx, const char *path, const char *text)
 {
@@ -380,7 +342,7 @@ int cmd_exec(int argc, char **argv, struct cli_ctx *ctx)
 		cli_error(ctx, "exec: must run as root (it writes /proc/sys/vm and sets task uids)");
 		return CLI_EXIT_FAIL;
 	}
-	rc = read_input(o.file, &src, &len);
+	rc = cli_read_input(o.file, &src, &len);
 	if (rc < 0) {
 		cli_error(ctx, "exec: cannot read %s: %s", o.name, strerror(-rc));
 		return CLI_EXIT_INPUT;

@@ -103,45 +103,6 @@ static int sim_kernels(struct cli_ctx *ctx, const char *list, struct ovc_profile
 	return 0;
 }
 
-/* The whole input in a NUL-terminated buffer. Returns 0, or -errno. */
-static int read_input(const char *file, char **buf, size_t *len)
-{
-	FILE *f = strcmp(file, "-") ? fopen(file, "rb") : stdin;
-	size_t cap = 0, n = 0;
-	char *b = NULL;
-	int rc = 0;
-
-	if (!f)
-		return -errno;
-	errno = 0;
-	for (;;) {
-		if (cap - n < 4096) {
-			char *nb = realloc(b, cap = cap ? cap * 2 : 16384);
-
-			if (!nb) {
-				rc = -ENOMEM;
-				break;
-			}
-			b = nb;
-		}
-		n += fread(b + n, 1, cap - n - 1, f);
-		if (ferror(f))
-			rc = errno ? -errno : -EIO;	/* EISDIR for a directory */
-		if (rc || feof(f))
-			break;
-	}
-	if (f != stdin)
-		fclose(f);
-	if (rc) {
-		free(b);
-		return rc;
-	}
-	b[n] = '\0';
-	*buf = b;
-	*len = n;
-	return 0;
-}
-
 /* Run s under each profile (or its own kernel line when n is 0). */
 static int sim_run(struct cli_ctx *ctx, const struct sim_opts *o, const struct ovc_scenario *s,
 		   const char *src, size_t len, const struct ovc_profile *p, size_t n,
@@ -225,7 +186,7 @@ int cmd_sim(int argc, char **argv, struct cli_ctx *ctx)
 	if (o.list)
 		return (o.json ? ovc_render_kernels_json(ctx->out)
 			       : ovc_render_kernels_text(ctx->out)) ? CLI_EXIT_FAIL : CLI_EXIT_OK;
-	rc = read_input(o.file, &src, &len);
+	rc = cli_read_input(o.file, &src, &len);
 	if (rc < 0) {
 		cli_error(ctx, "sim: cannot read %s: %s", o.name, strerror(-rc));
 		return CLI_EXIT_INPUT;
