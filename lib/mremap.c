@@ -52,7 +52,10 @@ static int grow(struct ovc_machine *m, struct ovc_task *t, struct ovc_vma *v,
 	if (!may_expand_vm(m, t, v->flags, add, r))
 		return 0;
 	cost = dontunmap ? len : add;
-	if (v->flags & OVC_VM_ACCOUNT && cost) {
+	/* vma_to_resize() (move_vma from 5.15) tests even a charge of 0
+	 * pages, as a same-size MREMAP_FIXED move asks: at or past the
+	 * bound, that is ENOMEM too. */
+	if (v->flags & OVC_VM_ACCOUNT) {
 		if (!charge(m, t, mm, cost, r))
 			return commit_refused(m, r);
 		charged = cost;
