@@ -107,8 +107,11 @@ int may_expand_vm(const struct ovc_machine *m, const struct ovc_task *t,
 		refuse(r, ENOMEM, OVC_CAUSE_RLIMIT_AS);
 		return 0;
 	}
+	/* A soft RLIMIT_DATA of 0 is let through while the hard limit allows
+	 * (the workaround for valgrind); the model's hard limits are
+	 * unlimited, so 0 never refuses. */
 	if (m->profile.syscall->data_rlimit_mmap && is_data_mapping(flags) &&
-	    mm->data_vm + pages > data) {
+	    t->rlim.data != 0 && mm->data_vm + pages > data) {
 		r->limit = data;
 		r->value = mm->data_vm + pages;
 		refuse(r, ENOMEM, OVC_CAUSE_RLIMIT_DATA);

@@ -19,7 +19,8 @@ static int would_expand(const struct ovc_machine *m, const struct ovc_task *t,
 	if (as != OVC_UNLIMITED && t->mm->total_vm + pages > as >> m->page_shift)
 		return 0;
 	return !m->profile.syscall->data_rlimit_mmap || !is_data_mapping(f) ||
-	       data == OVC_UNLIMITED || t->mm->data_vm + pages <= data >> m->page_shift;
+	       data == OVC_UNLIMITED || data == 0 ||	/* see may_expand_vm */
+	       t->mm->data_vm + pages <= data >> m->page_shift;
 }
 
 /* mprotect_fixup() (4.5+): refuse only when the new flags would not be
