@@ -108,21 +108,20 @@ int ovc_mremap(struct ovc_machine *m, int tid, uint64_t addr, uint64_t old_len,
 		return refuse(r, EINVAL, OVC_CAUSE_INVAL);
 	old = e - s;
 	len = (new_len + m->page_size - 1) >> m->page_shift;
+	r->addr = addr;
+	/* A shrink drops the tail before any VMA is looked at: in place it is
+	 * all there is to do ("always allow a shrinking remap"); mremap_to()
+	 * then moves what is left. */
+	if (len < old) {
+		unmap_range(m, t, s + len, s + old, 0, r);
+		old = len;
+	}
+	if (!(flags & (OVC_MREMAP_FIXED | OVC_MREMAP_DONTUNMAP)) && len <= old)
+		return 0;
 	v = vma_find(t->mm, s);
 	if (!v || s + old > v->node.end)
 		return refuse(r, EFAULT, OVC_CAUSE_NO_VMA);
 	r->vma_start = v->node.start;
 	r->vma_pages = vma_pages(v);
-	r->addr = addr;
-	if (!(flags & (OVC_MREMAP_FIXED | OVC_MREMAP_DONTUNMAP))) {
-		if (len < old)
-			unmap_range(m, t, s + len, s + old, 0, r);
-		if (len <= old)
-			return 0;
-	} else if (len < old) {
-		/* mremap_to(): a shrinking move drops the tail first. */
-		unmap_range(m, t, s + len, s + old, 0, r);
-		old = len;
-	}
 	return grow(m, t, v, s, old, len, flags, new_addr >> m->page_shift, r);
 }
