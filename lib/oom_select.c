@@ -187,6 +187,7 @@ void oom_candidate(const struct ovc_machine *m, int tid, int memcg, uint64_t tot
 		c->nr_ptes = c->pgtables_bytes >> m->page_shift;
 	}
 	ovc_oom_badness(m, tid, memcg, totalpages, &c->b);
+	c->oom_score = ovc_oom_score(m, tid);
 }
 
 /* A process with a live thread (a kernel thread has no mm but is listed). */

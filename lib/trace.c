@@ -55,13 +55,43 @@ static void free_victims(struct ovc_victim *v, size_t n)
 	free(v);
 }
 
+static void free_names(char **names, size_t n)
+{
+	if (!names)
+		return;
+	for (size_t i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+}
+
 static void free_ranks(struct ovc_rank *r, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
 		free(r[i].cgroup);
+		free_names(r[i].names, r[i].nrows);
 		free(r[i].rows);
 	}
 	free(r);
+}
+
+/* Copies of n names (NULL entries stay NULL); NULL for no names. */
+static char **copy_names(const char *const *names, size_t n, int *fail)
+{
+	char **c;
+
+	if (!names || !n)
+		return NULL;
+	c = calloc(n, sizeof(*c));
+	if (!c) {
+		*fail = 1;
+		return NULL;
+	}
+	for (size_t i = 0; i < n; i++) {
+		c[i] = dup_or_null(names[i]);
+		if (names[i] && !c[i])
+			*fail = 1;
+	}
+	return c;
 }
 
 void ovc_trace_free(struct ovc_trace *t)
@@ -288,7 +318,7 @@ int ovc_trace_victim(struct ovc_trace *t, const char *task, int pid,
 
 int ovc_trace_rank(struct ovc_trace *t, unsigned line, const char *cgroup,
 		   uint64_t totalpages, int chosen, const struct ovc_oom_candidate *rows,
-		   size_t n)
+		   const char *const *names, size_t n)
 {
 	struct ovc_rank **list = &t->ranks, *r;
 	size_t *nr = &t->nranks;
@@ -301,10 +331,12 @@ int ovc_trace_rank(struct ovc_trace *t, unsigned line, const char *cgroup,
 	}
 	k.cgroup = dup_or_null(cgroup);
 	k.rows = copy_array(rows, n, sizeof(*rows), &fail);
+	k.names = copy_names(names, n, &fail);
 	k.nrows = k.rows ? n : 0;
 	r = fail || (cgroup && !k.cgroup) ? NULL : grow(*list, *nr, sizeof(*r));
 	if (!r) {
 		free(k.cgroup);
+		free_names(k.names, n);
 		free(k.rows);
 		return -OVC_E_NOMEM;
 	}

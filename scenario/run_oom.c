@@ -159,10 +159,13 @@ int rt_adj_write(struct run *R)
  * rank [cgroup=NAME]
  */
 
+static int name_of_tid(const struct run *R, int tid);
+
 int rt_rank(struct run *R)
 {
 	const struct sc_stmt *st = R->st;
 	struct ovc_oom_candidate *rows;
+	const char **names;
 	uint64_t tp;
 	size_t n;
 	int memcg = -1, chosen = -1, r = 0;
@@ -176,9 +179,20 @@ int rt_rank(struct run *R)
 	if (!rows)
 		return rt_err(R, st->col, OVC_E_NOMEM, "out of memory");
 	n = ovc_oom_rank(&R->m, memcg, rows, n, &chosen);
+	names = calloc(n ? n : 1, sizeof(*names));
+	if (!names) {
+		free(rows);
+		return rt_err(R, st->col, OVC_E_NOMEM, "out of memory");
+	}
+	for (size_t i = 0; i < n; i++) {
+		int nm = name_of_tid(R, rows[i].tid);
+
+		names[i] = nm >= 0 ? R->s->names[nm].name : NULL;
+	}
 	tp = memcg >= 0 ? ovc_memcg_totalpages(&R->m, memcg) : R->m.ram + R->m.phys.swap_total;
 	r = ovc_trace_rank(R->t, st->line, memcg >= 0 ? ovc_memcg_get(&R->m, memcg)->path : NULL,
-			   tp, chosen, rows, n);
+			   tp, chosen, rows, names, n);
+	free(names);
 	free(rows);
 	return r < 0 ? rt_err(R, st->col, OVC_E_NOMEM, "out of memory") : 0;
 }

@@ -110,6 +110,7 @@ struct ovc_oom_candidate {
 	uint64_t nr_ptes, pgtables_bytes;
 	int16_t oom_score_adj;
 	int8_t oom_adj;			/* as /proc/PID/oom_adj reads in this era */
+	uint64_t oom_score;		/* as /proc/PID/oom_score reads (global totalpages) */
 	struct ovc_badness b;
 };
 

@@ -45,6 +45,7 @@ struct ovc_rank {
 	uint64_t totalpages;	/* the OOM's totalpages: RAM + swap, or the cgroup's */
 	int chosen;		/* index into rows of the victim, -1 for none */
 	struct ovc_oom_candidate *rows;
+	char **names;		/* per row: the scenario's task name, or NULL (unnamed) */
 	size_t nrows;
 };
 
@@ -125,10 +126,11 @@ int ovc_trace_oom(struct ovc_trace *t, const struct ovc_oom_event *ev, size_t n,
  * -OVC_E_NOMEM / -OVC_E_STATE as above. */
 int ovc_trace_victim(struct ovc_trace *t, const char *task, int pid,
 		     enum ovc_oom_kill_reason reason);
-/* Record a ranking (rows and cgroup copied) against the last step, or the
- * trace if none. 0, or -OVC_E_NOMEM with nothing recorded. */
+/* Record a ranking (rows, names and cgroup copied) against the last step,
+ * or the trace if none. names: per row the scenario's task name or NULL;
+ * names itself may be NULL. 0, or -OVC_E_NOMEM with nothing recorded. */
 int ovc_trace_rank(struct ovc_trace *t, unsigned line, const char *cgroup,
 		   uint64_t totalpages, int chosen, const struct ovc_oom_candidate *rows,
-		   size_t n);
+		   const char *const *names, size_t n);
 
 #endif
