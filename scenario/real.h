@@ -57,6 +57,15 @@ struct ovc_real_vma {
 	char name[24];		/* "[heap]", "[stack]", "[vdso]", a file's base name, "" */
 };
 
+/* A run of pages of an image that are in its page tables, from
+ * /proc/PID/pagemap: what makes its RSS and its page tables. */
+enum ovc_real_page { OVC_PAGE_ANON = 1, OVC_PAGE_FILE, OVC_PAGE_SWAP };
+struct ovc_real_run {
+	uint64_t start, end;	/* bytes */
+	uint8_t kind;		/* enum ovc_real_page */
+	uint8_t vma;		/* index in the image's vmas */
+};
+
 /* A task process's own footprint, measured when it is created (task
  * line) or has exec'd: the ovc binary's image, not the scenario's. */
 struct ovc_real_image {
@@ -68,6 +77,8 @@ struct ovc_real_image {
 	uint64_t vmsize_kb, rss_kb;
 	struct ovc_real_vma *vmas;
 	size_t nvmas;
+	struct ovc_real_run *runs;	/* resident and swapped pages, in address order */
+	size_t nruns;
 };
 
 /* The machine as measured before the scenario's boot sysctls. */
@@ -145,6 +156,14 @@ int ovc_real_stat_parse(const char *buf, size_t len, struct ovc_real_stat *st);
  * if either is missing (a kernel thread, a zombie). */
 int ovc_real_status_parse(const char *buf, size_t len, uint64_t *vmsize_kb, uint64_t *rss_kb);
 
+/* /proc/PID/status: what the OOM killer counts (kB). Returns 0, or
+ * -OVC_E_PARSE if a field is missing (a kernel thread, a zombie, a
+ * kernel before 4.5 without RssAnon). */
+struct ovc_real_status {
+	uint64_t vmsize_kb, rss_anon_kb, rss_file_kb, rss_shmem_kb, pte_kb, swap_kb;
+};
+int ovc_real_status_oom_parse(const char *buf, size_t len, struct ovc_real_status *st);
+
 /* /proc/PID/smaps, one line at a time (the file can be tens of MB). */
 struct ovc_real_smaps {
 	uint64_t map_count, committed_kb;
@@ -159,6 +178,17 @@ void ovc_real_smaps_init(struct ovc_real_smaps *a, struct ovc_real_vma *vmas, si
 void ovc_real_smaps_line(struct ovc_real_smaps *a, const char *line, size_t len);
 void ovc_real_smaps_end(struct ovc_real_smaps *a);
 
+/* /proc/PID/pagemap entries of one VMA (n pages from byte address
+ * start) as runs of one kind, appended to out (at most cap in all; *nout
+ * counts them). Present pages that are the shared zero page (neither a
+ * file page nor this process's own anonymous page) make no RSS and are
+ * left out. Returns how many runs did not fit (0: all). Pure. */
+size_t ovc_real_pagemap_runs(const uint64_t *ent, size_t n, uint64_t start, uint64_t page,
+			     uint8_t vma, struct ovc_real_run *out, size_t cap, size_t *nout);
+/* Read the pagemap of every VMA of img (but [vvar], whose pages are not
+ * counted) into img->runs. 0, or -errno (img->runs left empty). */
+int real_image_pages(int pid, struct ovc_real_image *img, uint64_t page);
+
 /* /proc/vmstat's oom_kill counter (4.13+); -1 if absent. */
 int64_t ovc_real_vmstat_oom_kills(const char *buf, size_t len);
 
@@ -171,7 +201,7 @@ int64_t ovc_real_vmstat_oom_kills(const char *buf, size_t len);
 enum real_cmd {
 	RC_SETUP = 1, RC_MMAP, RC_MUNMAP, RC_MPROTECT, RC_MADVISE, RC_TOUCH, RC_MREMAP,
 	RC_BRK, RC_FORK, RC_VFORK, RC_THREAD, RC_EXEC, RC_EXIT, RC_SHMGET, RC_SHMAT,
-	RC_SHMDT, RC_RLIMIT, RC_MLOCKALL,
+	RC_SHMDT, RC_RLIMIT, RC_MLOCKALL, RC_OOM_WRITE, RC_SETTLE,
 };
 
 struct real_msg {
@@ -285,6 +315,12 @@ int real_op(struct ovc_real *X);
 
 /* real_expect.c */
 int real_expect(struct ovc_real *X);
+
+/* real_rank.c: a rank line, as the kernel's /proc shows each task */
+int real_op_rank(struct ovc_real *X);
+/* Fold task tix's RSS counters before they are read (real_serve.c
+ * settle_rss); a task that cannot answer now is left alone. */
+void real_task_settle(struct ovc_real *X, int tix);
 
 /* real_task.c */
 /* A new task process for a `task` line: spawned, set up and measured. */

@@ -103,6 +103,7 @@ static int observe_oom(struct ovc_real *X, const struct sc_expect *x, struct sc_
 		r = real_task_of(X, X->st->task, X->st->arg_col, &tix);
 		if (r < 0)
 			return r;
+		real_task_settle(X, tix);
 		snprintf(path, sizeof(path), "/proc/%d/oom_score", X->tasks[tix].pid);
 		if (real_read_small(path, buf, sizeof(buf)) < 0)
 			return real_err(X, X->st->arg_col, OVC_E_IO, "cannot read %s", path);

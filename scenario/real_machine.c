@@ -109,11 +109,39 @@ static const char *prot_word(const char *perms, char *out)
  * does (only private writable ones). A charged VMA that is no longer
  * writable (RELRO, made read-only after start-up) is mapped writable and
  * then mprotected, which keeps the charge, as in the kernel. */
+/* The VMA's pages that were in its page tables, as touch lines: file
+ * pages read, the process's own anonymous pages (copies of private file
+ * pages too) written. Swapped pages are written too: the model has no
+ * way to put them in swap, and they are rare in a fresh image. */
+static void mirror_runs(const struct ovc_real_image *img, size_t k, char *buf, size_t n,
+			size_t *len)
+{
+	const struct ovc_real_vma *v = &img->vmas[k];
+
+	for (size_t i = 0; i < img->nruns; i++) {
+		const struct ovc_real_run *r = &img->runs[i];
+
+		if (r->vma != k)
+			continue;
+		add(buf, n, len, "touch _img%u_%zu off=%llu len=%llu%s\n", img->line, k,
+		    ull(r->start - v->start), ull(r->end - r->start),
+		    r->kind == OVC_PAGE_FILE ? " read" : "");
+	}
+}
+
+static int has_runs(const struct ovc_real_image *img, size_t k)
+{
+	for (size_t i = 0; i < img->nruns; i++)
+		if (img->runs[i].vma == k)
+			return 1;
+	return 0;
+}
+
 static void mirror_vma(const struct ovc_real_image *img, size_t k, char *buf, size_t n,
 		       size_t *len)
 {
 	const struct ovc_real_vma *v = &img->vmas[k];
-	int relro = v->account && v->perms[1] != 'w';
+	int relro = v->account && v->perms[1] != 'w', named = relro || has_runs(img, k);
 	char prot[4], wprot[4] = { v->perms[0], 'w', v->perms[2], v->perms[3] };
 
 	add(buf, n, len, "mmap %s %llu %s %s", img->task, ull(v->end - v->start),
@@ -121,10 +149,11 @@ static void mirror_vma(const struct ovc_real_image *img, size_t k, char *buf, si
 	if (v->file)
 		add(buf, n, len, " file=_img%u offset=%llu", img->line, ull(v->offset));
 	add(buf, n, len, " fixed=0x%llx", ull(v->start));
-	if (relro)
+	if (named)
 		add(buf, n, len, " as _img%u_%zu", img->line, k);
 	add(buf, n, len, "   # %s %s%s\n", v->perms, v->name[0] ? v->name : "anon",
 	    v->account ? " ac" : "");
+	mirror_runs(img, k, buf, n, len);
 	if (relro)
 		add(buf, n, len, "mprotect _img%u_%zu %s\n", img->line, k, prot_word(v->perms, prot));
 }

@@ -484,29 +484,36 @@ static int op_drop_caches(struct ovc_real *X)
 	return real_done(X, &res);
 }
 
+/* oom_score_adj TASK N, oom_adj TASK N: the task writes its own file,
+ * so the kernel checks the task's own privilege. */
+static int op_oom_write(struct ovc_real *X)
+{
+	const struct sc_stmt *st = X->st;
+	struct real_msg m = { .cmd = RC_OOM_WRITE };
+	struct ovc_result res = { 0 };
+	struct real_reply rp = { 0 };
+	int tix, r = real_task_of(X, st->task, st->arg_col, &tix);
+
+	m.a[0] = st->op == SC_OOM_ADJ;
+	m.a[1] = (uint64_t)(int64_t)st->u.adj.value;
+	if (r == 0)
+		r = task_step(X, tix, &m, -1, &res, &rp);
+	return r < 0 ? r : real_done(X, &res);
+}
+
 /* Statements of the model's world that ovc exec does not carry out on a
  * real machine: the run stops with a clear error rather than doing
- * something else. (The /proc oom writes must be made by the task itself,
- * with its own CAP_SYS_RESOURCE; the task server does not do that yet.) */
+ * something else. */
 static int op_model_only(struct ovc_real *X)
 {
 	static const char *const why[SC_OP_COUNT] = {
 		[SC_CLOCK] = "the clock of a real machine cannot be moved",
 		[SC_CGROUPLINE] = "creating memory cgroups is not supported yet",
-		[SC_OOM_SCORE_ADJ] = "writes of /proc/PID/oom_score_adj are not supported yet",
-		[SC_OOM_ADJ] = "writes of /proc/PID/oom_adj are not supported yet",
 	};
 	const char *w = why[X->st->op] ? why[X->st->op] : "it has no real counterpart";
 
 	return real_err(X, X->st->col, OVC_E_STATE, "\"%s\" is not run by ovc exec: %s",
 			sc_op_text[X->st->op], w);
-}
-
-/* rank only reads the model's view; a real run has nothing to record. */
-static int op_rank(struct ovc_real *X)
-{
-	(void)X;
-	return 0;
 }
 
 static int (*const op_table[SC_OP_COUNT])(struct ovc_real *X) = {
@@ -518,8 +525,8 @@ static int (*const op_table[SC_OP_COUNT])(struct ovc_real *X) = {
 	[SC_SHMAT] = op_shmat, [SC_SHMDT] = op_shmdt, [SC_SHMRM] = op_shmrm,
 	[SC_RLIMIT] = op_rlimit, [SC_MLOCKALL] = op_mlockall,
 	[SC_CLOCK] = op_model_only, [SC_CGROUPLINE] = op_model_only,
-	[SC_OOM_SCORE_ADJ] = op_model_only, [SC_OOM_ADJ] = op_model_only,
-	[SC_RANK] = op_rank,
+	[SC_OOM_SCORE_ADJ] = op_oom_write, [SC_OOM_ADJ] = op_oom_write,
+	[SC_RANK] = real_op_rank,
 };
 
 int real_op(struct ovc_real *X)

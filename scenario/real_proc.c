@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -187,6 +188,35 @@ int ovc_real_status_parse(const char *buf, size_t len, uint64_t *vmsize_kb, uint
 			*rss_kb = v, got |= 2;
 	}
 	return got == 3 ? 0 : -OVC_E_PARSE;
+}
+
+/* What the OOM killer counts of a process, as /proc/PID/status shows it. */
+int ovc_real_status_oom_parse(const char *buf, size_t len, struct ovc_real_status *st)
+{
+	static const struct { const char *name; size_t off; } f[] = {
+		{ "VmSize", offsetof(struct ovc_real_status, vmsize_kb) },
+		{ "RssAnon", offsetof(struct ovc_real_status, rss_anon_kb) },
+		{ "RssFile", offsetof(struct ovc_real_status, rss_file_kb) },
+		{ "RssShmem", offsetof(struct ovc_real_status, rss_shmem_kb) },
+		{ "VmPTE", offsetof(struct ovc_real_status, pte_kb) },
+		{ "VmSwap", offsetof(struct ovc_real_status, swap_kb) },
+	};
+	const char *line;
+	size_t pos = 0, n, namelen, k;
+	unsigned got = 0;
+	uint64_t v;
+
+	memset(st, 0, sizeof(*st));
+	while (next_line(buf, len, &pos, &line, &n)) {
+		if (!name_value(line, n, &namelen, &v))
+			continue;
+		for (k = 0; k < sizeof(f) / sizeof(f[0]); k++)
+			if (name_is(line, namelen, f[k].name)) {
+				memcpy((char *)st + f[k].off, &v, sizeof(v));
+				got |= 1u << k;
+			}
+	}
+	return got == (1u << (sizeof(f) / sizeof(f[0]))) - 1 ? 0 : -OVC_E_PARSE;
 }
 
 /* ---- /proc/PID/smaps ---- */

@@ -59,6 +59,124 @@ struct srv {
 	int sock;		/* this server's channel */
 };
 
+/* ---- a footprint that stays put ----
+ *
+ * The OOM killer and /proc/PID/oom_score count a task's resident pages,
+ * its swap entries and its page tables. The conformance run compares
+ * them with the model's, which knows the image as ovc exec measured it
+ * when the task was made. So the server makes its whole image resident
+ * before it is measured (steady_footprint), and code paths run later do
+ * not fault in more of it; and before its counters are read it folds
+ * them (settle_rss).
+ */
+
+/* Never written: a read maps the shared zero page, which no RSS counter
+ * counts, and MADV_DONTNEED takes it away again. */
+static char settle_page[4096] __attribute__((aligned(4096)));
+
+/*
+ * Up to 6.1 the kernel keeps a task's own RSS changes in per-task
+ * counters and folds them into the mm's (which oom_badness and
+ * /proc/PID/status read) only after 64 faults (SPLIT_RSS_COUNTING,
+ * check_sync_rss_stat in mm/memory.c, TASK_RSS_EVENTS_THRESH), at exec
+ * and at exit. 80 faults that change no counter fold them. From 6.2 the
+ * counters are per-CPU counters and this is only harmless work.
+ */
+static void settle_rss(void)
+{
+	for (int i = 0; i < 80; i++) {
+		(void)*(volatile char *)settle_page;
+		madvise(settle_page, sizeof(settle_page), MADV_DONTNEED);
+	}
+}
+
+/* 64 kB of stack below this frame, written once: deeper than any
+ * command's handlers go, so later calls do not grow the stack. */
+static __attribute__((noinline)) void grow_stack(void)
+{
+	volatile char pad[64 << 10];
+
+	for (size_t i = 0; i < sizeof(pad); i += 1024)
+		pad[i] = 0;
+}
+
+static uint64_t hex_field(const char **p)
+{
+	uint64_t v = 0;
+
+	for (;; (*p)++) {
+		unsigned c = (unsigned char)**p, d;
+
+		if (c >= '0' && c <= '9')
+			d = c - '0';
+		else if (c >= 'a' && c <= 'f')
+			d = c - 'a' + 10;
+		else
+			return v;
+		v = v << 4 | d;
+	}
+}
+
+/* One line of /proc/self/maps: every page of a readable mapping read, of
+ * a private writable one written with its own value (so it becomes this
+ * process's anonymous page); [vvar] and [vsyscall] left alone. */
+static void fault_in_line(const char *l, const char *end)
+{
+	const char *p = l;
+	uint64_t s = hex_field(&p), e, page = 4096;
+	char perms[4];
+
+	if (*p++ != '-')
+		return;
+	e = hex_field(&p);
+	if (*p++ != ' ' || end - p < 4)
+		return;
+	memcpy(perms, p, 4);
+	if (perms[0] != 'r' || memmem(l, (size_t)(end - l), "[v", 2))
+		return;
+	for (uint64_t a = s; a < e; a += page) {
+		volatile char *c = (volatile char *)(uintptr_t)a;
+
+		if (c == (volatile char *)settle_page)
+			continue;
+		if (perms[1] == 'w' && perms[3] == 'p')
+			*c = *c;
+		else
+			(void)*c;
+	}
+}
+
+/* Runs single-threaded at start, before any command. */
+static void steady_footprint(void)
+{
+	char buf[4096];
+	size_t have = 0;
+	int fd;
+
+	grow_stack();
+	fd = open("/proc/self/maps", O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return;
+	for (;;) {
+		ssize_t n = read(fd, buf + have, sizeof(buf) - have);
+		char *l = buf, *nl;
+
+		if (n <= 0)
+			break;
+		have += (size_t)n;
+		while ((nl = memchr(l, '\n', have - (size_t)(l - buf)))) {
+			fault_in_line(l, nl);
+			l = nl + 1;
+		}
+		have -= (size_t)(l - buf);
+		memmove(buf, l, have);
+		if (have == sizeof(buf))	/* a line longer than the buffer */
+			have = 0;
+	}
+	close(fd);
+	settle_rss();
+}
+
 static _Noreturn void serve_loop(struct srv *v);
 
 /* ---- helpers ---- */
@@ -89,10 +207,10 @@ static char *utoa(unsigned v, char *end)
 
 /* ---- setup: name, oom_score_adj, nice, CPU, then credentials ---- */
 
-static int write_adj(long adj)
+static int write_proc_self(const char *path, long adj)
 {
 	char buf[24], *s = utoa((unsigned)(adj < 0 ? -adj : adj), buf + sizeof(buf));
-	int fd = open("/proc/self/oom_score_adj", O_WRONLY | O_CLOEXEC), r;
+	int fd = open(path, O_WRONLY | O_CLOEXEC), r;
 
 	if (adj < 0)
 		*--s = '-';
@@ -101,6 +219,11 @@ static int write_adj(long adj)
 	r = write(fd, s, strlen(s)) < 0 ? -1 : 0;
 	close(fd);
 	return r;
+}
+
+static int write_adj(long adj)
+{
+	return write_proc_self("/proc/self/oom_score_adj", adj);
 }
 
 /* Effective, permitted and inheritable sets: keep (or, with only, make
@@ -440,6 +563,24 @@ static int h_clone(struct srv *v, const struct real_msg *m, int fd, struct real_
 	return set_errno(rp, pid);
 }
 
+/* a[0]: 0 oom_score_adj, 1 the legacy oom_adj; a[1]: the value. The
+ * task writes its own file, so the kernel checks its own privilege
+ * (CAP_SYS_RESOURCE to go below oom_score_adj_min, fs/proc/base.c). */
+static int h_oom_write(struct srv *v, const struct real_msg *m, int fd, struct real_reply *rp)
+{
+	const char *path = m->a[0] ? "/proc/self/oom_adj" : "/proc/self/oom_score_adj";
+
+	(void)v, (void)fd;
+	return set_errno(rp, write_proc_self(path, (long)(int64_t)m->a[1]));
+}
+
+static int h_settle(struct srv *v, const struct real_msg *m, int fd, struct real_reply *rp)
+{
+	(void)v, (void)m, (void)fd;
+	settle_rss();
+	return set_errno(rp, 0);
+}
+
 /* The ovc binary again, serving on the same channel. Returns only when
  * execve fails. */
 static int h_exec(struct srv *v, const struct real_msg *m, int fd, struct real_reply *rp)
@@ -467,7 +608,7 @@ static const handler handlers[] = {
 	[RC_MREMAP] = h_mremap, [RC_BRK] = h_brk, [RC_FORK] = h_fork, [RC_VFORK] = h_clone,
 	[RC_THREAD] = h_clone, [RC_EXEC] = h_exec, [RC_EXIT] = h_exit, [RC_SHMGET] = h_shmget,
 	[RC_SHMAT] = h_shmat, [RC_SHMDT] = h_shmdt, [RC_RLIMIT] = h_rlimit,
-	[RC_MLOCKALL] = h_mlockall,
+	[RC_MLOCKALL] = h_mlockall, [RC_OOM_WRITE] = h_oom_write, [RC_SETTLE] = h_settle,
 };
 
 /* Serve until the controller goes away (end of file: exit quietly). */
@@ -510,6 +651,7 @@ int ovc_real_serve(int fd)
 	sigaction(SIGSEGV, &sa, NULL);
 	sigaction(SIGBUS, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
+	steady_footprint();
 	hello(fd);
 	serve_loop(&v);
 }

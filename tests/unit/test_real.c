@@ -150,6 +150,57 @@ static void test_status(void **state)
 	assert_int_equal(ovc_real_status_parse("Name:\tkthreadd\n", 15, &size, &rss), -OVC_E_PARSE);
 }
 
+/* What the OOM killer counts, in kB; a field missing is a parse error. */
+static void test_status_oom(void **state)
+{
+	static const char s[] = "Name:\tovc\nVmSize:\t 1636 kB\nVmRSS:\t 412 kB\n"
+				"RssAnon:\t 100 kB\nRssFile:\t 300 kB\nRssShmem:\t 12 kB\n"
+				"VmPTE:\t 44 kB\nVmSwap:\t 8 kB\n";
+	struct ovc_real_status st;
+
+	(void)state;
+	assert_int_equal(ovc_real_status_oom_parse(s, strlen(s), &st), 0);
+	assert_int_equal(st.vmsize_kb, 1636);
+	assert_int_equal(st.rss_anon_kb, 100);
+	assert_int_equal(st.rss_file_kb, 300);
+	assert_int_equal(st.rss_shmem_kb, 12);
+	assert_int_equal(st.pte_kb, 44);
+	assert_int_equal(st.swap_kb, 8);
+	/* cut before VmSwap */
+	assert_int_equal(ovc_real_status_oom_parse(s, strlen(s) - 14, &st), -OVC_E_PARSE);
+	assert_int_equal(ovc_real_status_oom_parse("VmSwap:\t8 kB\n", 13, &st), -OVC_E_PARSE);
+}
+
+/* pagemap entries: present (63), swapped (62), file (61), exclusive (56). */
+static void test_pagemap_runs(void **state)
+{
+	const uint64_t P = 1ull << 63, S = 1ull << 62, F = 1ull << 61, X = 1ull << 56;
+	/* anon anon file file zero none swap anon */
+	const uint64_t e[] = { P | X | 5, P | X | 6, P | F | 7, P | F | X | 8, P | 9, 0, S | 3, P | X };
+	struct ovc_real_run r[8];
+	size_t n = 0;
+
+	(void)state;
+	assert_int_equal(ovc_real_pagemap_runs(e, 8, 0x10000, 4096, 2, r, 8, &n), 0);
+	assert_int_equal(n, 4);
+	assert_int_equal(r[0].start, 0x10000);
+	assert_int_equal(r[0].end, 0x12000);
+	assert_int_equal(r[0].kind, OVC_PAGE_ANON);
+	assert_int_equal(r[0].vma, 2);
+	assert_int_equal(r[1].start, 0x12000);	/* exclusive or not, a file page */
+	assert_int_equal(r[1].end, 0x14000);
+	assert_int_equal(r[1].kind, OVC_PAGE_FILE);
+	/* the zero page and the hole make no run */
+	assert_int_equal(r[2].start, 0x16000);
+	assert_int_equal(r[2].kind, OVC_PAGE_SWAP);
+	assert_int_equal(r[3].start, 0x17000);
+	assert_int_equal(r[3].end, 0x18000);
+	/* no room: what did not fit is counted */
+	n = 0;
+	assert_int_equal(ovc_real_pagemap_runs(e, 8, 0, 4096, 0, r, 1, &n), 3);
+	assert_int_equal(n, 1);
+}
+
 /* ---- /proc/PID/smaps ---- */
 
 #define VMA(range, perms, off, ino, name, size, rss, flags) \
@@ -350,6 +401,48 @@ static void test_image_lines(void **state)
 	ovc_trace_free(&t);
 }
 
+/* Resident pages become touch lines, so the model's RSS and page tables
+ * are the image's: 2 file pages of the text, the RELRO VMA's page as an
+ * anonymous copy written before it is made read-only, 3 stack pages. */
+static void test_image_touches(void **state)
+{
+	struct ovc_real_vma v[16];
+	struct ovc_real_smaps a;
+	struct ovc_real_run runs[] = {
+		{ 0x401000, 0x403000, OVC_PAGE_FILE, 1 },
+		{ 0x501000, 0x502000, OVC_PAGE_ANON, 3 },
+		{ 0, 0, OVC_PAGE_ANON, 7 },
+	};
+	struct ovc_real_image img = { .task = "app", .line = 3, .pid = 93, .runs = runs, .nruns = 3 };
+	struct ovc_trace t;
+	char text[8192], *relro, *touch;
+	size_t n;
+
+	(void)state;
+	ovc_real_smaps_init(&a, v, 16);
+	feed_lines(&a, smaps_img);
+	img.map_count = a.map_count;
+	img.committed_kb = a.committed_kb;
+	img.vmas = v;
+	img.nvmas = a.nvmas;
+	runs[2].start = v[7].end - 0x3000;	/* the stack's top 3 pages */
+	runs[2].end = v[7].end;
+	n = (size_t)snprintf(text, sizeof(text), "machine ram=1G\ntask app\n");
+	assert_true(ovc_real_image_lines(&img, text + n, sizeof(text) - n) < sizeof(text) - n);
+	assert_non_null(strstr(text, "touch _img3_1 off=0 len=8192 read\n"));
+	assert_non_null(strstr(text, "touch _img3_7 off=122880 len=12288\n"));
+	touch = strstr(text, "touch _img3_3 off=0 len=4096\n");
+	relro = strstr(text, "mprotect _img3_3 r\n");
+	assert_non_null(touch);
+	assert_true(relro && relro > touch);
+	strcat(text, "expect rss app 24 kB\n");
+	run_text(text, &t);
+	assert_int_equal(t.failed, 0);
+	assert_int_equal(t.tasks[0].v.rss_file, 8);
+	assert_int_equal(t.tasks[0].v.rss_anon, 16);
+	ovc_trace_free(&t);
+}
+
 /* ---- the channel ---- */
 
 static void test_chan(void **state)
@@ -448,12 +541,15 @@ int main(void)
 		cmocka_unit_test(test_meminfo_len),
 		cmocka_unit_test(test_stat),
 		cmocka_unit_test(test_status),
+		cmocka_unit_test(test_status_oom),
+		cmocka_unit_test(test_pagemap_runs),
 		cmocka_unit_test(test_smaps),
 		cmocka_unit_test(test_smaps_flags),
 		cmocka_unit_test(test_vmstat),
 		cmocka_unit_test(test_disposable),
 		cmocka_unit_test(test_machine_lines),
 		cmocka_unit_test(test_image_lines),
+		cmocka_unit_test(test_image_touches),
 		cmocka_unit_test(test_chan),
 		cmocka_unit_test(test_server),
 	};
