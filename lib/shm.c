@@ -68,9 +68,13 @@ static void obj_destroy(struct ovc_machine *m, struct ovc_object *o, unsigned cp
 	if (o->charged)
 		ovc_commit_unacct(m, cpu, o->charged);
 	o->charged = 0;
+	/* A SHM_HUGETLB segment is a hugetlbfs inode: evicting it gives its
+	 * reservation back (hugetlb_unreserve_pages -> hugetlb_acct_memory),
+	 * surplus pages included. */
 	if (o->hugetlb && !o->noreserve) {
 		uint64_t per = m->huge.size_kb >> (m->page_shift - 10);
-		m->huge.resv -= (o->pages + per - 1) / per;
+
+		ovc_hugetlb_unreserve(m, (o->pages + per - 1) / per);
 	}
 	o->kind = 0;
 }

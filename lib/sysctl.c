@@ -150,6 +150,35 @@ static void write_nr_hugepages(struct ovc_machine *m, uint64_t count, struct ovc
 	r->value = persistent;
 }
 
+/*
+ * hugetlb_acct_memory(h, -n) -> return_unused_surplus_pages() (mm/hugetlb.c;
+ * 6.1.131 GrapheneOS/kernel_common-6.1, 2.6.32-642 RHEL6 and vanilla 2.6.32
+ * the same): every release of a reservation (hugetlb_vm_op_close of the
+ * private owner, hugetlb_unreserve_pages when a hugetlbfs inode such as a
+ * SysV SHM_HUGETLB segment dies) drops resv by n, then frees up to
+ * min(n, surplus) surplus pages, each one only while a free huge page is
+ * left (remove_pool_huge_page with acct_surplus: nr, free and surplus each
+ * lose one). So pages a shrunken nr_hugepages left as surplus go back to
+ * the buddy allocator when the reservation holding them goes, and
+ * hugetlb_total_pages() (and thus CommitLimit) follows. Not modelled:
+ * gigantic pages (order >= MAX_ORDER) are never freed here in 2.6.32 (nor
+ * resized by nr_hugepages); the model treats every page size alike.
+ */
+void ovc_hugetlb_unreserve(struct ovc_machine *m, uint64_t huge_pages)
+{
+	struct ovc_hugetlb *h = &m->huge;
+	uint64_t per = h->size_kb >> (m->page_shift - 10);
+	uint64_t n = huge_pages < h->surplus ? huge_pages : h->surplus;
+
+	h->resv -= huge_pages;
+	while (n-- && h->free > 0) {
+		h->free--;
+		h->nr--;
+		h->surplus--;
+		m->phys.free += per;
+	}
+}
+
 /* The int knobs: range check, store. */
 static int write_int(int *slot, int64_t v, int64_t lo, int64_t hi, struct ovc_result *r)
 {

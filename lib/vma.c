@@ -60,10 +60,12 @@ void vma_delete(struct ovc_machine *m, struct ovc_mm *mm, struct ovc_vma *v)
 	uint32_t obj = v->obj;
 
 	/* hugetlb_vm_op_close(): the owner gives back the reservation of the
-	 * pages it never faulted (the model faults no huge pages). */
+	 * pages it never faulted (the model faults no huge pages), through
+	 * hugetlb_acct_memory(), which also frees surplus pages left over. */
 	if (v->flags & OVC_VM_HUGE_RESV) {
 		uint64_t per = m->huge.size_kb >> (m->page_shift - 10);
-		m->huge.resv -= vma_pages(v) / per;
+
+		ovc_hugetlb_unreserve(m, vma_pages(v) / per);
 	}
 
 	vm_stat_account(mm, v->flags, -(int64_t)vma_pages(v));

@@ -184,6 +184,9 @@ struct ovc_memcg;
 
 struct ovc_hugetlb {
 	uint64_t size_kb;	/* 2048 on x86-64 */
+	/* Counts of huge pages as HugePages_Total/Free/Rsvd/Surp: nr holds the
+	 * surplus ones too (pages over nr_hugepages that leave the pool when
+	 * they are freed or their reservation goes). */
 	uint64_t nr, free, resv, surplus;
 };
 
@@ -269,6 +272,12 @@ static inline uint64_t ovc_pages_to_kb(const struct ovc_machine *m, uint64_t pag
 /* hugetlb_total_pages(): the pool in base pages. */
 uint64_t ovc_hugetlb_pages(const struct ovc_machine *m);
 
+/* hugetlb_acct_memory(h, -huge_pages): a reservation of that many huge
+ * pages is given back, and the surplus pages it no longer needs leave the
+ * pool (return_unused_surplus_pages). lib/sysctl.c, next to the pool
+ * resize. */
+void ovc_hugetlb_unreserve(struct ovc_machine *m, uint64_t huge_pages);
+
 /* watermark.c: floor(sqrt(x)) as the kernel's int_sqrt(); the era's
  * default vm.min_free_kbytes for this machine; and the watermark-derived
  * pages (min watermark, totalreserve) recomputed after a sysctl change. */
@@ -279,11 +288,8 @@ void ovc_watermarks_update(struct ovc_machine *m);
 /* The task at index tid, or NULL if tid is not a live task. */
 struct ovc_task *ovc_task_get(struct ovc_machine *m, int tid);
 
-/* VmPTE of an mm in bytes, estimated: one page-table page (PAGE_SIZE / 8
- * entries) per started run of PAGE_SIZE / 8 pages of each VMA, hugetlb
- * VMAs excluded; upper levels (PMD, PUD) are not counted. The kernel's
- * mm_pgtables_bytes() counts tables actually allocated, which depends on
- * alignment and on what was touched. lib/mm.c. */
+/* VmPTE of an mm in bytes: the page-table pages its resident (and
+ * swapped-out) pages need, at the levels the era counts (lib/mm.c). */
 uint64_t ovc_mm_pgtables_bytes(const struct ovc_machine *m, const struct ovc_mm *mm);
 
 #endif
