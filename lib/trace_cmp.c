@@ -1,4 +1,4 @@
-/* trace_cmp.c - a kernel's trace against the model's, step by step: results exact, Committed_AS within the counter's slack. kB. */
+/* trace_cmp.c - a kernel's trace against the model's, step by step: results exact, Committed_AS within the counter's slack, OOM victims and oom_scores. kB. */
 #include "ovc/trace_cmp.h"
 
 #include <stdlib.h>
@@ -8,6 +8,7 @@
 #include "ovc/err.h"
 #include "ovc/machine.h"
 #include "ovc/ops.h"
+#include "ovc/profile.h"
 
 /* ------------------------------------------------------------------
  * The slack: what the per-CPU counter can hide (lib/percpu_counter.c)
@@ -53,6 +54,35 @@ void ovc_cmp_opts_for(struct ovc_cmp_opts *o, const struct ovc_profile *p, uint6
 	o->edge_slack_kb = (uint64_t)m.ncpus * (uint64_t)(edge > 0 ? edge - 1 : 0) * page_kb;
 	o->committed_slack_kb = o->meminfo_exact ? 0 :
 		(uint64_t)m.ncpus * (uint64_t)(most > 0 ? most - 1 : 0) * page_kb;
+	o->rss_slack_pages = 0;	/* exact counters, until the profile says otherwise */
+	o->score_slack = ovc_cmp_score_slack(p->score ? (int)p->score->rule : OVC_SCORE_SHIFTED,
+					     o->rss_slack_pages, m.ram);
+}
+
+/*
+ * What moving a task's RSS by `pages` can do to /proc/PID/oom_score
+ * (fs/proc/base.c proc_oom_score). The points move by exactly pages; the
+ * score divides them by totalpages (truncating) and, from 5.9, shifts the
+ * result and scales it by 2/3 (truncating again). Each truncation can put
+ * the two sides one unit further apart than the exact ratio.
+ */
+uint64_t ovc_cmp_score_slack(int rule, uint64_t pages, uint64_t totalpages)
+{
+	uint64_t tp = totalpages ? totalpages : 1;
+
+	if (!pages)
+		return 0;
+	if (pages > UINT64_MAX / 2000)	/* more than any machine has: anything goes */
+		return UINT64_MAX;
+	switch (rule) {
+	case OVC_SCORE_RAW:		/* 2.6.32: badness() itself */
+		return pages;
+	case OVC_SCORE_PERMILLE:	/* 2.6.36-3.4 */
+	case OVC_SCORE_SCALED:		/* 3.5-5.8: points * 1000 / totalpages */
+		return (pages * 1000 + tp - 1) / tp + 1;
+	default:			/* 5.9+: (1000 + points * 1000 / tp) * 2 / 3 */
+		return (pages * 2000 + 3 * tp - 1) / (3 * tp) + 1;
+	}
 }
 
 /* ------------------------------------------------------------------
@@ -140,6 +170,209 @@ static void compare_point(struct ovc_cmp_point *p, const struct ovc_meminfo *k,
 }
 
 /* ------------------------------------------------------------------
+ * Victims: the selected ones in order, the mm sharers as a set
+ */
+
+int ovc_cmp_same_task(const char *a, const char *b)
+{
+	return a && b ? strcmp(a, b) == 0 : a == b;
+}
+
+/* Killed again: an oom.group kill reaches the victim a second time while
+ * it still has its mm (the kernel logs it twice; the model records it
+ * twice when it is the faulting task). A pid counts once per step. */
+static int again(const struct ovc_step *s, size_t k)
+{
+	for (size_t j = 0; j < k; j++)
+		if (s->victims[j].pid == s->victims[k].pid)
+			return 1;
+	return 0;
+}
+
+/* The i-th victim that is (sharer) or is not (!sharer) an mm sharer, or NULL. */
+static const struct ovc_victim *nth_victim(const struct ovc_step *s, int sharer, size_t i)
+{
+	for (size_t k = 0; k < s->nvictims; k++)
+		if ((s->victims[k].reason == OVC_OOM_KILL_SHARER) == sharer && !again(s, k) &&
+		    i-- == 0)
+			return &s->victims[k];
+	return NULL;
+}
+
+static size_t count_sharers(const struct ovc_step *s, const char *task)
+{
+	size_t n = 0;
+
+	for (size_t k = 0; k < s->nvictims; k++)
+		n += s->victims[k].reason == OVC_OOM_KILL_SHARER && !again(s, k) &&
+		     ovc_cmp_same_task(s->victims[k].task, task);
+	return n;
+}
+
+/* The kernel logs each selected victim as it kills it, but kills the
+ * other processes on a victim's mm silently (4.x+), so the real side
+ * finds those only among the dead, after the step: their order is not
+ * known, only who they are. */
+static int same_victims(const struct ovc_step *k, const struct ovc_step *m)
+{
+	const struct ovc_victim *a, *b;
+	size_t i;
+
+	for (i = 0; (a = nth_victim(k, 0, i)) != NULL; i++) {
+		b = nth_victim(m, 0, i);
+		if (!b || !ovc_cmp_same_task(a->task, b->task))
+			return 0;
+	}
+	if (nth_victim(m, 0, i))
+		return 0;
+	for (i = 0; (a = nth_victim(k, 1, i)) != NULL; i++)
+		if (count_sharers(k, a->task) != count_sharers(m, a->task))
+			return 0;
+	return !nth_victim(m, 1, i);	/* as many sharers */
+}
+
+/* ------------------------------------------------------------------
+ * Rank lines: tasks paired by name, oom_score within the slack
+ */
+
+static const char *rank_name(const struct ovc_rank *r, size_t i)
+{
+	return r->names && i < r->nrows ? r->names[i] : NULL;
+}
+
+/* The row of r named task, or -1. */
+static long rank_find(const struct ovc_rank *r, const char *task)
+{
+	for (size_t i = 0; i < r->nrows; i++)
+		if (rank_name(r, i) && strcmp(rank_name(r, i), task) == 0)
+			return (long)i;
+	return -1;
+}
+
+static void rank_task(struct ovc_cmp_rank *c, const char *task,
+		      const struct ovc_oom_candidate *k, const struct ovc_oom_candidate *m,
+		      const struct ovc_cmp_opts *o)
+{
+	struct ovc_cmp_rank_task *t = &c->tasks[c->ntasks++];
+
+	t->task = task;
+	t->real = k;
+	t->model = m;
+	if (!k || !m) {
+		t->differs = 1;
+	} else {
+		uint64_t d = absdiff(k->oom_score, m->oom_score);
+
+		c->compared++;
+		t->differs = d > o->score_slack;
+		t->slack = d && !t->differs;
+	}
+	c->differ += t->differs;
+}
+
+static const char *chosen_name(const struct ovc_rank *r)
+{
+	return r->chosen >= 0 ? rank_name(r, (size_t)r->chosen) : NULL;
+}
+
+/* Compare one rank line; either side may be NULL (then it differs). */
+static int rank_compare(struct ovc_cmp_rank *c, const struct ovc_rank *k,
+			const struct ovc_rank *m, const struct ovc_cmp_opts *o)
+{
+	size_t i, n = (k ? k->nrows : 0) + (m ? m->nrows : 0);
+
+	memset(c, 0, sizeof(*c));
+	c->line = k ? k->line : m->line;
+	c->real = k;
+	c->model = m;
+	if (!k || !m) {
+		c->differs = 1;
+		return 0;
+	}
+	c->tasks = calloc(n ? n : 1, sizeof(*c->tasks));
+	if (!c->tasks)
+		return -OVC_E_NOMEM;
+	for (i = 0; i < k->nrows; i++) {
+		const char *task = rank_name(k, i);
+		long j;
+
+		if (!task)
+			continue;
+		j = rank_find(m, task);
+		rank_task(c, task, &k->rows[i], j >= 0 ? &m->rows[j] : NULL, o);
+	}
+	for (i = 0; i < m->nrows; i++)
+		if (rank_name(m, i) && rank_find(k, rank_name(m, i)) < 0)
+			rank_task(c, rank_name(m, i), NULL, &m->rows[i], o);
+	c->real_chosen = chosen_name(k);
+	c->model_chosen = chosen_name(m);
+	c->chosen_differs = k->chosen >= 0 &&
+		(m->chosen < 0 || !ovc_cmp_same_task(c->real_chosen, c->model_chosen));
+	c->differs = c->differ || c->chosen_differs;
+	return 0;
+}
+
+static const struct ovc_rank *rank_at(const struct ovc_rank *r, size_t n, unsigned line)
+{
+	for (size_t i = 0; i < n; i++)
+		if (r[i].line == line)
+			return &r[i];
+	return NULL;
+}
+
+/* Both sides' rank records after one step (or before any), paired by
+ * line: the kernel's in order, then the model's the kernel lacks. *any
+ * is set when one differs. */
+static int ranks_compare(const struct ovc_rank *k, size_t nk, const struct ovc_rank *m, size_t nm,
+			 const struct ovc_cmp_opts *o, struct ovc_cmp_rank **out, size_t *nout,
+			 int *any)
+{
+	size_t i;
+	int r = 0;
+
+	*out = NULL;
+	*nout = 0;
+	*any = 0;
+	if (!nk && !nm)
+		return 0;
+	*out = calloc(nk + nm, sizeof(**out));
+	if (!*out)
+		return -OVC_E_NOMEM;
+	for (i = 0; i < nk && r == 0; i++)
+		r = rank_compare(&(*out)[(*nout)++], &k[i], rank_at(m, nm, k[i].line), o);
+	for (i = 0; i < nm && r == 0; i++)
+		if (!rank_at(k, nk, m[i].line))
+			r = rank_compare(&(*out)[(*nout)++], NULL, &m[i], o);
+	for (i = 0; i < *nout; i++)
+		*any |= (*out)[i].differs;
+	return r;
+}
+
+static void ranks_free(struct ovc_cmp_rank *c, size_t n)
+{
+	for (size_t i = 0; c && i < n; i++)
+		free(c[i].tasks);
+	free(c);
+}
+
+static int compare_oom(struct ovc_cmp_row *r, const struct ovc_cmp_opts *o)
+{
+	int any, err;
+
+	if (!same_victims(r->real, r->model))
+		r->diff |= OVC_CMP_VICTIM;
+	err = ranks_compare(r->real->ranks, r->real->nranks, r->model->ranks, r->model->nranks, o,
+			    &r->ranks, &r->nranks, &any);
+	for (size_t i = 0; i < r->nranks; i++) {
+		r->rank_tasks += r->ranks[i].compared;
+		r->rank_differ += r->ranks[i].differ;
+	}
+	if (any)
+		r->diff |= OVC_CMP_RANK;
+	return err;
+}
+
+/* ------------------------------------------------------------------
  * The walk: both traces are in line order (a scenario has no loops)
  */
 
@@ -187,6 +420,7 @@ int ovc_trace_cmp(const struct ovc_trace *real, const struct ovc_trace *model,
 {
 	size_t i = 0, j = 0, n = real->nsteps + model->nsteps;
 	const struct ovc_cmp_row *prev = NULL;
+	int any, err;
 
 	memset(out, 0, sizeof(*out));
 	out->opts = *o;
@@ -194,8 +428,12 @@ int ovc_trace_cmp(const struct ovc_trace *real, const struct ovc_trace *model,
 	compare_point(&out->start, &real->start, &model->start, o);
 	if (complete)
 		compare_point(&out->end, &real->end, &model->end, o);
+	err = ranks_compare(real->ranks, real->nranks, model->ranks, model->nranks, o,
+			    &out->start_ranks, &out->nstart_ranks, &any);
+	if (any)
+		out->start.diff |= OVC_CMP_RANK;
 	out->rows = calloc(n ? n : 1, sizeof(*out->rows));
-	if (!out->rows)
+	if (!out->rows || err < 0)
 		return -OVC_E_NOMEM;
 	while (i < real->nsteps || j < model->nsteps) {
 		struct ovc_cmp_row *r = &out->rows[out->nrows++];
@@ -203,11 +441,14 @@ int ovc_trace_cmp(const struct ovc_trace *real, const struct ovc_trace *model,
 		take_row(real, model, &i, &j, r);
 		if (r->real && r->model) {
 			compare_row(r, o, page_kb_of(real), page_kb_of(model));
+			err = compare_oom(r, o);
 			mark_carried(r, prev);
 			out->paired++;
 			prev = r;
 		}
 		out->differ += r->diff != 0;
+		if (err < 0)
+			return err;
 	}
 	return 0;
 }
@@ -216,6 +457,9 @@ void ovc_cmp_free(struct ovc_cmp *c)
 {
 	if (!c)
 		return;
+	for (size_t i = 0; c->rows && i < c->nrows; i++)
+		ranks_free(c->rows[i].ranks, c->rows[i].nranks);
+	ranks_free(c->start_ranks, c->nstart_ranks);
 	free(c->rows);
 	memset(c, 0, sizeof(*c));
 }

@@ -1,4 +1,4 @@
-/* cmp_text.c - the `ovc exec --compare` report: both traces side by side, then each difference in full. kB. */
+/* cmp_text.c - the `ovc exec --compare` report: both traces side by side, each difference in full, then the rank lines' tables. kB; rank parts in pages. */
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,6 +36,12 @@ static void header(FILE *f, const struct ovc_trace *real, const struct ovc_trace
 		fprintf(f, "  Committed_AS: the kernel's /proc/meminfo (its approximate counter, before 5.9) against the\n"
 			"  model's exact sum, within %" PRIu64 " kB (%u CPU%s x (batch - 1) pages)\n",
 			o->committed_slack_kb, o->ncpus, o->ncpus == 1 ? "" : "s");
+	fputs("  OOM victims: the kernel's log (\"Killed process\") against the model's kills, by task name;\n", f);
+	if (o->score_slack)
+		fprintf(f, "  oom_score: /proc/PID/oom_score against the model's, within %" PRIu64 " (RSS counters off by up to %"
+			PRIu64 " pages)\n", o->score_slack, o->rss_slack_pages);
+	else
+		fputs("  oom_score: /proc/PID/oom_score against the model's, exactly\n", f);
 }
 
 static void point(FILE *f, const char *name, const struct ovc_cmp_point *p)
@@ -49,6 +55,40 @@ static void point(FILE *f, const char *name, const struct ovc_cmp_point *p)
 		p->real_committed_kb, p->model_committed_kb,
 		p->diff & OVC_CMP_COMMITTED ? " " MARK_DIFF : "",
 		p->real_limit_kb, p->model_limit_kb, p->diff & OVC_CMP_LIMIT ? " " MARK_DIFF : "");
+}
+
+/* ---- OOM victims ---- */
+
+/* "app, kid (sharer), pid 812 (unnamed)", or "none", into buf. */
+static const char *victims_of(const struct ovc_step *s, char *buf, size_t n)
+{
+	size_t at = 0;
+
+	buf[0] = '\0';
+	for (size_t i = 0; i < s->nvictims && at < n; i++) {
+		const struct ovc_victim *v = &s->victims[i];
+		const char *why = v->reason == OVC_OOM_KILL_VICTIM ? "" :
+				  ovc_render_oom_reason_name(v->reason);
+		int w;
+
+		if (v->task)
+			w = snprintf(buf + at, n - at, "%s%s%s%s%s", i ? ", " : "", v->task,
+				     *why ? " (" : "", why, *why ? ")" : "");
+		else
+			w = snprintf(buf + at, n - at, "%spid %d (unnamed%s%s)", i ? ", " : "", v->pid,
+				     *why ? ", " : "", why);
+		if (w < 0)
+			break;
+		at += (size_t)w;
+	}
+	if (!s->nvictims)
+		snprintf(buf, n, "none");
+	return buf;
+}
+
+static int has_victims(const struct ovc_cmp_row *r)
+{
+	return (r->real && r->real->nvictims) || (r->model && r->model->nvictims);
 }
 
 /* ---- the table ---- */
@@ -86,6 +126,13 @@ static void table(FILE *f, const struct ovc_cmp *c)
 		else if (r->slack)
 			fputs("  (within slack)", f);
 		fputc('\n', f);
+		if (r->real && r->model && has_victims(r)) {
+			char k[160], m[160];
+
+			fprintf(f, "%5s  %-36s killed: kernel %s; model %s%s\n", "", "",
+				victims_of(r->real, k, sizeof(k)), victims_of(r->model, m, sizeof(m)),
+				r->diff & OVC_CMP_VICTIM ? "  " MARK_DIFF : "");
+		}
 	}
 }
 
@@ -122,6 +169,17 @@ static void detail_figures(FILE *f, const struct ovc_cmp_row *r)
 	snprintf(a, sizeof(a), "%" PRIu64 " kB", r->real->commit_limit_kb);
 	snprintf(b, sizeof(b), "%" PRIu64 " kB", r->model->commit_limit_kb);
 	side(f, "CommitLimit", a, b, r->diff & OVC_CMP_LIMIT ? "  " MARK_DIFF : NULL);
+	if (has_victims(r) || (r->diff & OVC_CMP_VICTIM)) {
+		char k[160], m[160];
+
+		side(f, "OOM victims", victims_of(r->real, k, sizeof(k)),
+		     victims_of(r->model, m, sizeof(m)), r->diff & OVC_CMP_VICTIM ? "  " MARK_DIFF : NULL);
+	}
+	if (r->nranks)
+		fprintf(f, "    %-13s %zu line%s after this step: %zu task%s compared, %zu differ (tables below)%s\n",
+			"rank", r->nranks, r->nranks == 1 ? "" : "s", r->rank_tasks,
+			r->rank_tasks == 1 ? "" : "s", r->rank_differ,
+			r->diff & OVC_CMP_RANK ? "  " MARK_DIFF : "");
 }
 
 static void detail_notes(FILE *f, const struct ovc_cmp_row *r, const struct ovc_cmp *c,
@@ -179,6 +237,99 @@ static size_t carried_run(FILE *f, const struct ovc_cmp *c, size_t i)
 	return j - i;
 }
 
+/* ---- rank lines ---- */
+
+static void rank_head(FILE *f)
+{
+	fprintf(f, "  %-12s %-6s %10s  %10s  %10s  %10s  %10s  %14s\n", "task", "", "oom_score",
+		"rss_anon", "rss_file", "rss_shmem", "swapents", "pgtables_bytes");
+}
+
+/* A part of the model's side: '*' after it when it is not the kernel's. */
+static void rank_part(FILE *f, uint64_t v, int differs)
+{
+	fprintf(f, " %10" PRIu64 "%c", v, differs ? '*' : ' ');
+}
+
+#define PART(c, o, field) rank_part(f, (c)->field, (o) && (o)->field != (c)->field)
+
+/* One side of a task; o (the kernel's row, for the model's side) marks
+ * the parts that differ. */
+static void rank_side(FILE *f, const char *task, const char *name,
+		      const struct ovc_oom_candidate *c, const struct ovc_oom_candidate *o,
+		      const char *tail)
+{
+	fputs("  ", f);
+	ovc_render_pad_cut(f, task, 12);
+	fprintf(f, " %-6s", name);
+	if (!c) {
+		fprintf(f, " %12s%s\n", "(not ranked)", tail);
+		return;
+	}
+	PART(c, o, oom_score);
+	PART(c, o, rss_anon);
+	PART(c, o, rss_file);
+	PART(c, o, rss_shmem);
+	PART(c, o, swapents);
+	fprintf(f, " %14" PRIu64 "%s%s\n", c->pgtables_bytes,
+		o && o->pgtables_bytes != c->pgtables_bytes ? "*" : "", tail);
+}
+
+static void rank_table(FILE *f, const struct ovc_cmp_rank *k, const char *where)
+{
+	fprintf(f, "\nline %u: rank%s%s (%s)%s\n", k->line,
+		k->real && k->real->cgroup ? " cgroup=" : "",
+		k->real && k->real->cgroup ? k->real->cgroup : "", where,
+		k->differs ? "  " MARK_DIFF : "");
+	if (!k->real || !k->model) {
+		fprintf(f, "  only the %s ranked here\n", k->real ? "kernel" : "model");
+		return;
+	}
+	fprintf(f, "  totalpages kernel %" PRIu64 ", model %" PRIu64 "; %zu task%s compared, %zu differ\n",
+		k->real->totalpages, k->model->totalpages, k->compared, k->compared == 1 ? "" : "s",
+		k->differ);
+	rank_head(f);
+	for (size_t i = 0; i < k->ntasks; i++) {
+		const struct ovc_cmp_rank_task *t = &k->tasks[i];
+		const char *tail = t->differs ? "  " MARK_DIFF : t->slack ? "  (within slack)" : "";
+
+		rank_side(f, t->task, "kernel", t->real, NULL, "");
+		rank_side(f, "", "model", t->model, t->real, tail);
+	}
+	fprintf(f, "  chosen: kernel %s, model %s%s\n",
+		k->real->chosen < 0 ? "none" : k->real_chosen ? k->real_chosen : "(unnamed)",
+		k->model->chosen < 0 ? "none" : k->model_chosen ? k->model_chosen : "(unnamed)",
+		k->chosen_differs ? "  " MARK_DIFF : "");
+}
+
+#undef PART
+
+/* Every rank line (quiet: those that differ), in line order. */
+static void rank_tables(FILE *f, const struct ovc_cmp *c, unsigned flags)
+{
+	int any = 0, quiet = flags & OVC_CMP_TEXT_QUIET;
+	char where[48];
+
+	for (size_t i = 0; i < c->nstart_ranks; i++) {
+		if (quiet && !c->start_ranks[i].differs)
+			continue;
+		if (!any++)
+			fputs("\nrank lines: oom_score and its parts (pages; pgtables in bytes); "
+			      "* marks a part of the model's that is not the kernel's\n", f);
+		rank_table(f, &c->start_ranks[i], "before any step");
+	}
+	for (size_t i = 0; i < c->nrows; i++)
+		for (size_t j = 0; j < c->rows[i].nranks; j++) {
+			if (quiet && !c->rows[i].ranks[j].differs)
+				continue;
+			if (!any++)
+				fputs("\nrank lines: oom_score and its parts (pages; pgtables in bytes); "
+				      "* marks a part of the model's that is not the kernel's\n", f);
+			snprintf(where, sizeof(where), "after line %u", c->rows[i].line);
+			rank_table(f, &c->rows[i].ranks[j], where);
+		}
+}
+
 int ovc_render_cmp_text(FILE *f, const struct ovc_trace *real, const struct ovc_trace *model,
 			const struct ovc_cmp *c, unsigned flags)
 {
@@ -196,6 +347,7 @@ int ovc_render_cmp_text(FILE *f, const struct ovc_trace *real, const struct ovc_
 		if (c->rows[i].diff)
 			detail(f, &c->rows[i], c, model);
 	}
+	rank_tables(f, c, flags);
 	fputc('\n', f);
 	point(f, "end", &c->end);
 	if (ovc_cmp_match(c) && !c->complete)
@@ -204,6 +356,8 @@ int ovc_render_cmp_text(FILE *f, const struct ovc_trace *real, const struct ovc_
 		fprintf(f, "compare: match, %zu steps\n", c->paired);
 	else
 		fprintf(f, "compare: %zu steps, %zu differ%s\n", c->nrows, c->differ,
-			c->start.diff || c->end.diff ? " (and the start or end figures)" : "");
+			(c->start.diff & ~(unsigned)OVC_CMP_RANK) || c->end.diff ?
+			" (and the start or end figures)" :
+			c->start.diff ? " (and a rank line before the first step)" : "");
 	return ferror(f) ? -OVC_E_IO : 0;
 }

@@ -14,10 +14,21 @@
  *   delta         the step's own change of Committed_AS (same slack, twice:
  *                 before and after)
  *   CommitLimit   after the step, exact
+ *   victims       the tasks the OOM killer killed during the step, by the
+ *                 scenario's names: the selected ones (victim, child,
+ *                 oom.group) in kill order, the processes sharing a
+ *                 victim's mm as a set (the kernel kills those without a
+ *                 log record, so the real side knows them only as tasks
+ *                 that died by SIGKILL, not when); an unnamed task
+ *                 matches an unnamed one
+ *   rank lines    each rank line after the step (paired by line), its
+ *                 tasks paired by the scenario's names: each named task
+ *                 on both sides, its oom_score within opts->score_slack;
+ *                 and when the kernel's record names a chosen task, the
+ *                 model chose the same
  *
- * and the start and end of the run (Committed_AS, CommitLimit). Not yet
- * compared: the OOM victim and oom_score (the trace does not record
- * them; OVC_CMP_VICTIM is reserved for them).
+ * and the start and end of the run (Committed_AS, CommitLimit), and the
+ * rank lines before any step.
  *
  * State:   struct ovc_cmp, owned by the caller (ovc_cmp_free). Pure: no
  *          I/O, no globals; both traces are only read and must outlive
@@ -42,7 +53,9 @@ enum {
 	OVC_CMP_LIMIT = 1u << 3,	/* CommitLimit after the step */
 	OVC_CMP_NO_MODEL = 1u << 4,	/* the kernel ran the line, the model did not */
 	OVC_CMP_NO_REAL = 1u << 5,	/* the model ran the line, the kernel did not */
-	OVC_CMP_VICTIM = 1u << 6,	/* reserved: OOM victim / oom_score (not yet in traces) */
+	OVC_CMP_VICTIM = 1u << 6,	/* the OOM killer's victims during the step */
+	OVC_CMP_RANK = 1u << 7,		/* a rank line after the step: an oom_score beyond the
+					 * slack, a task or the record on one side only, the choice */
 };
 
 struct ovc_cmp_opts {
@@ -57,15 +70,57 @@ struct ovc_cmp_opts {
 	uint64_t batch_guess, batch_never;	/* the counter's batch under GUESS/ALWAYS and NEVER */
 	unsigned ncpus;
 	uint8_t meminfo_exact;	/* the kernel's meminfo is the exact sum */
+	/* How many pages a task's RSS counters (rss_anon, rss_file,
+	 * rss_shmem, swapents) can be off on the kernel: 0 where they are
+	 * exact; 6.2+ keeps them per CPU and /proc reads them approximately. */
+	uint64_t rss_slack_pages;
+	/* Allowed |kernel - model| of an oom_score: how far rss_slack_pages
+	 * can move it (ovc_cmp_score_slack); 0 when rss_slack_pages is 0. */
+	uint64_t score_slack;
 };
+
+/* The oom_score units that pages of RSS can move a score by, under rule
+ * (enum ovc_score_rule) with totalpages = RAM + swap (fs/proc/base.c
+ * proc_oom_score). 5.9+ (0..2000 scale): the score is
+ * (1000 + points * 1000 / totalpages) * 2 / 3, so pages move it by at most
+ * ceil(pages * 1000 / totalpages * 2 / 3), and each of the two truncating
+ * divisions can add one more step: ceil(pages * 2000 / (3 * totalpages))
+ * + 1. 2.6.36-5.8 (per mille): ceil(pages * 1000 / totalpages) + 1.
+ * 2.6.32 (raw badness): pages. 0 for 0 pages. Cannot fail. */
+uint64_t ovc_cmp_score_slack(int rule, uint64_t pages, uint64_t totalpages);
 
 /* Fill o for a kernel of profile p on a machine of ram_kb (MemTotal),
  * ncpus CPUs and page_size bytes. The counter's batch is the profile's
  * (mm_compute_batch for the era) for every policy: a delta gathered under
  * the big GUESS batch stays on its CPU after a switch to NEVER, except in
- * kernels that fold every CPU on that switch (5.9+). Cannot fail. */
+ * kernels that fold every CPU on that switch (5.9+). rss_slack_pages is
+ * 0 for now (exact RSS counters), so score_slack is 0; score_slack uses
+ * RAM alone as totalpages (swap only makes the bound smaller). Cannot
+ * fail. */
 void ovc_cmp_opts_for(struct ovc_cmp_opts *o, const struct ovc_profile *p, uint64_t ram_kb,
 		      unsigned ncpus, uint64_t page_size);
+
+/* A task of a rank line on both sides, paired by the scenario's name. */
+struct ovc_cmp_rank_task {
+	const char *task;				/* the scenario's name */
+	const struct ovc_oom_candidate *real, *model;	/* NULL: not ranked on that side */
+	uint8_t differs;	/* on one side only, or oom_score beyond the slack */
+	uint8_t slack;		/* oom_score differs, within the slack */
+};
+
+/* A rank line on both sides. Unnamed rows (processes the scenario did
+ * not name) are not compared. */
+struct ovc_cmp_rank {
+	unsigned line;
+	const struct ovc_rank *real, *model;	/* NULL: that side has no record of the line */
+	struct ovc_cmp_rank_task *tasks;	/* the kernel's named rows in its order, then
+						 * the model's that the kernel lacks */
+	size_t ntasks;
+	size_t compared, differ;	/* tasks on both sides; tasks that differ */
+	const char *real_chosen, *model_chosen;	/* the chosen task's name: NULL for none or unnamed */
+	uint8_t chosen_differs;		/* the kernel chose a task, the model another or none */
+	uint8_t differs;		/* any of the above, or a side lacks the record */
+};
 
 struct ovc_cmp_row {
 	unsigned line;
@@ -79,6 +134,9 @@ struct ovc_cmp_row {
 	uint8_t at_edge;	/* results differ at a commit edge the approximate
 				 * counter can explain (margin <= edge slack) */
 	uint64_t margin_kb;	/* at_edge: the model's distance to its limit */
+	struct ovc_cmp_rank *ranks;	/* the rank lines after the step (both sides ran it) */
+	size_t nranks;
+	size_t rank_tasks, rank_differ;	/* over those: tasks compared, tasks that differ */
 };
 
 /* A moment outside the steps (the start or the end of the run). */
@@ -95,7 +153,9 @@ struct ovc_cmp {
 	size_t nrows;
 	size_t paired;			/* rows with both sides */
 	size_t differ;			/* rows with diff != 0 */
-	struct ovc_cmp_point start, end;
+	struct ovc_cmp_point start, end;	/* start.diff has OVC_CMP_RANK when start_ranks differ */
+	struct ovc_cmp_rank *start_ranks;	/* the rank lines before any step */
+	size_t nstart_ranks;
 	uint8_t complete;		/* both runs reached the end of the scenario */
 };
 
@@ -106,6 +166,9 @@ struct ovc_cmp {
 int ovc_trace_cmp(const struct ovc_trace *real, const struct ovc_trace *model,
 		  const struct ovc_cmp_opts *o, int complete, struct ovc_cmp *out);
 void ovc_cmp_free(struct ovc_cmp *c);
+
+/* Do two victims name the same task? (An unnamed one matches an unnamed one.) */
+int ovc_cmp_same_task(const char *a, const char *b);
 
 /* Everything compared agrees: no row differs, nor the start or end. (A
  * run that stopped early is the caller's to report: see complete.) */
