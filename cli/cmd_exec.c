@@ -332,7 +332,7 @@ int cmd_exec(int argc, char **argv, struct cli_ctx *ctx)
 	if (rc >= 0)
 		return rc;
 	if (o.serve_fd >= 0) {	/* a task process: returns only if fd is no channel */
-		ovc_real_serve(o.serve_fd);
+		ovc_real_serve(o.serve_fd, 1);
 		cli_error(ctx, "exec: --serve-task is for ovc's own task processes");
 		return CLI_EXIT_USAGE;
 	}

@@ -9,6 +9,15 @@
  * killed and reaped, segments and files are removed and the sysctls the
  * run wrote are put back.
  *
+ * Whom the OOM killer killed comes from the kernel log: /dev/kmsg is
+ * opened at the start (only later records are read) and drained after
+ * every step (real_kmsg.c); each "Killed process" record becomes a victim
+ * of the step, in kill order, under the scenario's name of its pid.
+ * Tasks that died by SIGKILL during an OOM step without a record of their
+ * own are the processes sharing a victim's mm, which the kernel kills
+ * silently: they follow as SHARER. Without the log (not root, no
+ * /dev/kmsg) every task that died by SIGKILL is a victim, in task order.
+ *
  * The controller's own memory must not move Committed_AS during the run:
  * its heap is grown once at the start and never given back (mallopt), so
  * the trace's small allocations come from memory already charged.
@@ -21,6 +30,7 @@
 #include <malloc.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,6 +44,7 @@
 #include "ovc/profile.h"
 #include "scenario/ast.h"
 #include "scenario/real.h"
+#include "scenario/real_kmsg.h"
 
 #define HEAP_RESERVE	(8u << 20)	/* the controller's heap, charged once */
 #define TMPFS_MAGIC_	0x01021994
@@ -66,6 +77,18 @@ void real_note(struct ovc_real *X, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(I->notes[I->nnotes++], sizeof(I->notes[0]), fmt, ap);
 	va_end(ap);
+}
+
+/* The driver's state beyond struct ovc_real (real.h has another owner):
+ * every X this file is given is the one inside a struct real_run. */
+struct real_run {
+	struct ovc_real X;
+	struct real_kmsg kmsg;
+};
+
+static struct real_kmsg *kmsg_of(struct ovc_real *X)
+{
+	return &((struct real_run *)(void *)((char *)X - offsetof(struct real_run, X)))->kmsg;
 }
 
 int real_size(struct ovc_real *X, const struct sc_size *z, uint64_t *bytes)
@@ -123,18 +146,111 @@ int real_step(struct ovc_real *X, int name, int tix)
 	return 0;
 }
 
+/* ---- the victims of a step ---- */
+
+static int has_victim(const struct ovc_step *s, int pid)
+{
+	for (size_t i = 0; i < s->nvictims; i++)
+		if (s->victims[i].pid == pid)
+			return 1;
+	return 0;
+}
+
+/* The scenario's name of the task with this pid (the latest made), or NULL. */
+static const char *name_of_pid(const struct ovc_real *X, int pid)
+{
+	for (size_t i = X->ntasks; i-- > 0;)
+		if (X->tasks[i].pid == pid)
+			return X->tasks[i].name >= 0 ? X->s->names[X->tasks[i].name].name : NULL;
+	return NULL;
+}
+
+struct kill_sink {
+	struct ovc_real *X;
+	int nomem;
+};
+
+/* One "Killed process" record. An oom.group kill prints the victim again
+ * while it still has its mm: a pid is a victim of a step once. */
+static int record_kill(void *arg, const struct ovc_real_kill *k)
+{
+	struct kill_sink *ks = arg;
+	struct ovc_real *X = ks->X;
+
+	if (has_victim(&X->t->steps[X->t->nsteps - 1], k->pid))
+		return 0;
+	if (ovc_trace_victim(X->t, name_of_pid(X, k->pid), k->pid, k->reason) < 0) {
+		ks->nomem = 1;
+		return -1;
+	}
+	return 0;
+}
+
+/* Tasks that died by SIGKILL during this step and that no record named:
+ * with the log, the processes sharing a victim's mm (killed without a
+ * record since 4.x); without it, every victim (in task order). */
+static int record_silent_kills(struct ovc_real *X, enum ovc_oom_kill_reason why)
+{
+	const struct ovc_step *step = &X->t->steps[X->t->nsteps - 1];
+
+	for (size_t i = 0; i < X->ntasks; i++) {
+		const struct real_task *T = &X->tasks[i];
+
+		if (!T->dead || T->death_line != X->st->line || T->wstatus < 0 ||
+		    !WIFSIGNALED(T->wstatus) || WTERMSIG(T->wstatus) != SIGKILL ||
+		    has_victim(step, T->pid))
+			continue;
+		if (ovc_trace_victim(X->t, T->name >= 0 ? X->s->names[T->name].name : NULL, T->pid,
+				     why) < 0)
+			return real_err(X, X->st->col, OVC_E_NOMEM, "out of memory");
+	}
+	return 0;
+}
+
+/* The kernel log's kill records since the last step (read after every
+ * step: cheap, and a kill the kernel made late still lands somewhere),
+ * then, after an OOM step, the silent kills. */
+static int record_victims(struct ovc_real *X, int oom)
+{
+	struct real_kmsg *km = kmsg_of(X);
+	struct kill_sink ks = { .X = X };
+	uint64_t lost = km->lost;
+	int n = real_kmsg_drain(km, record_kill, &ks);
+
+	if (ks.nomem)
+		return real_err(X, X->st->col, OVC_E_NOMEM, "out of memory");
+	if (n < 0) {
+		real_note(X, "line %u: reading /dev/kmsg failed (%s): from here on an OOM victim is any task "
+			  "that died by SIGKILL", X->st->line, strerror(-n));
+		real_kmsg_close(km);
+	}
+	if (km->lost > lost)
+		real_note(X, "line %u: kernel log records were overwritten before they were read: "
+			  "victims may be missing", X->st->line);
+	if (!oom)
+		return 0;
+	return record_silent_kills(X, km->fd >= 0 ? OVC_OOM_KILL_SHARER : OVC_OOM_KILL_VICTIM);
+}
+
 int real_done(struct ovc_real *X, const struct ovc_result *res)
 {
 	struct ovc_step *step = &X->t->steps[X->t->nsteps - 1];
 	uint64_t page_kb = X->page >> 10;
 	struct ovc_meminfo mi;
 	int64_t kills = real_read_oom_kills();
+	int oom = kills > X->oom_before && X->oom_before >= 0, r;
 
+	/* As the model records it: the step's result is OOM only when its own
+	 * task was killed (the caller saw it die); a kill of another task
+	 * leaves the call's own result, with the kills counted. */
 	step->res = *res;
-	if (kills > X->oom_before && X->oom_before >= 0) {	/* someone was OOM-killed */
-		step->res.cause = OVC_CAUSE_OOM;
+	if (oom) {
+		step->res.oom_kills = (uint32_t)(kills - X->oom_before);
 		real_task_sweep(X);
 	}
+	r = record_victims(X, oom);
+	if (r < 0)
+		return r;
 	if (real_read_meminfo(&mi, NULL) < 0)
 		return real_err(X, X->st->col, OVC_E_IO, "cannot read /proc/meminfo");
 	step->res.delta = ((int64_t)mi.committed_as - (int64_t)X->before.committed_as) /
@@ -414,25 +530,30 @@ static void finish(struct ovc_real *X)
 int ovc_real_run(const struct ovc_scenario *s, const struct ovc_real_opts *o,
 		 struct ovc_trace *t, struct ovc_real_info *info, struct ovc_err *e)
 {
-	struct ovc_real X = { .s = s, .o = o, .t = t, .info = info, .e = e };
+	struct real_run run = { .X = { .s = s, .o = o, .t = t, .info = info, .e = e } };
+	struct ovc_real *X = &run.X;
 	size_t i;
 	int r;
 
 	memset(t, 0, sizeof(*t));
 	memset(info, 0, sizeof(*info));
-	X.timeout_ms = o && o->timeout_ms ? (int)o->timeout_ms : 120000;
-	X.nm = calloc(s->nnames ? s->nnames : 1, sizeof(*X.nm));
-	if (!X.nm)
+	X->timeout_ms = o && o->timeout_ms ? (int)o->timeout_ms : 120000;
+	X->nm = calloc(s->nnames ? s->nnames : 1, sizeof(*X->nm));
+	if (!X->nm)
 		return sc_error(e, OVC_E_NOMEM, s->fname, 0, 0, "out of memory");
-	r = start(&X);
+	if (real_kmsg_open(&run.kmsg) < 0)
+		real_note(X, "/dev/kmsg cannot be read (%s): an OOM victim is taken to be any task that "
+			  "died by SIGKILL during the step, in task order", strerror(run.kmsg.open_err));
+	r = start(X);
 	for (i = 0; i < s->nst && r == 0; i++) {
-		X.st = &s->st[i];
-		X.have_mi = 0;
-		r = run_stmt(&X);
+		X->st = &s->st[i];
+		X->have_mi = 0;
+		r = run_stmt(X);
 	}
 	if (real_read_meminfo(&t->end, NULL) < 0)
 		t->end = t->start;
-	finish(&X);
+	finish(X);
+	real_kmsg_close(&run.kmsg);
 	return r;
 }
 
@@ -442,8 +563,10 @@ void ovc_real_info_free(struct ovc_real_info *info)
 
 	if (!info)
 		return;
-	for (i = 0; i < info->nimages; i++)
+	for (i = 0; i < info->nimages; i++) {
 		free(info->images[i].vmas);
+		free(info->images[i].runs);
+	}
 	free(info->images);
 	memset(info, 0, sizeof(*info));
 }

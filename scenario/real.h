@@ -116,8 +116,10 @@ void ovc_real_info_free(struct ovc_real_info *info);
 
 /* The task server's entry (`ovc exec --serve-task FD`): serves commands
  * on fd until told to exit. Returns only if fd is not a usable channel
- * (then the caller exits non-zero). */
-int ovc_real_serve(int fd);
+ * (then the caller exits non-zero). steady: first make the whole image
+ * resident (a task process of ovc exec; not a test's process, whose image
+ * is not the task's). */
+int ovc_real_serve(int fd, int steady);
 
 /* Does the kernel command line text (/proc/cmdline) have the word
  * ovc.disposable=1? Pure. */
@@ -342,7 +344,7 @@ int real_task_exit(struct ovc_real *X, int tix);
 void real_task_sweep(struct ovc_real *X);
 /* Its image, measured now into base and recorded in info->images. */
 int real_task_measure(struct ovc_real *X, int tix);
-/* The end: kill what is left, reap every child. */
+/* The end: kill what is left, reap every child, remove the cgroups. */
 void real_task_teardown(struct ovc_real *X);
 
 #endif

@@ -302,6 +302,27 @@ static void boot_write(struct ovc_trace *t, const struct ovc_step *s)
 	t->start.mem_free = s->mem_free_kb;
 }
 
+/* What the OOM killer did in step s, and the rank lines after it, onto
+ * the last step of t (or t itself before any step); rank lines
+ * renumbered to the scenario's. */
+static int copy_oom(struct ovc_trace *t, const struct ovc_step *s, const struct ovc_rank *rk,
+		    size_t nrk, const struct ovc_real_mirror *mr)
+{
+	int silent;
+
+	for (size_t v = 0; s && v < s->nvictims; v++)
+		if (ovc_trace_victim(t, s->victims[v].task, s->victims[v].pid, s->victims[v].reason) < 0)
+			return -OVC_E_NOMEM;
+	for (size_t k = 0; k < nrk; k++) {
+		const struct ovc_rank *r = &rk[k];
+
+		if (ovc_trace_rank(t, orig_of(mr, r->line, &silent), r->cgroup, r->totalpages, r->chosen,
+				   r->rows, (const char *const *)r->names, r->nrows) < 0)
+			return -OVC_E_NOMEM;
+	}
+	return 0;
+}
+
 /* Steps of inserted lines fold into the step they follow (the kernel made
  * the image as part of that step); steps of lines the kernel ran silently
  * are dropped; the boot writes move the start. At boot the model's
@@ -320,6 +341,8 @@ static int renumber(const struct ovc_trace *raw, const struct ovc_real_mirror *m
 	t->overcommit_memory = raw->overcommit_memory;
 	t->start = raw->start;
 	t->end = raw->end;
+	if (copy_oom(t, NULL, raw->ranks, raw->nranks, mr) < 0)
+		return -OVC_E_NOMEM;
 	for (size_t i = 0; i < raw->nsteps; i++) {
 		const struct ovc_step *s = &raw->steps[i];
 		uint64_t before = prev_kb;
@@ -335,10 +358,13 @@ static int renumber(const struct ovc_trace *raw, const struct ovc_real_mirror *m
 		}
 		booting = 0;
 		if (!line || silent) {	/* inserted: fold; silent in the kernel: drop */
-			if (!line && into)
+			if (!line && into) {
 				set_after(into, s, into_before, page_kb);
-			else
+				if (copy_oom(t, s, s->ranks, s->nranks, mr) < 0)
+					return -OVC_E_NOMEM;
+			} else {
 				into = NULL;
+			}
 			continue;
 		}
 		n = ovc_trace_step(t, line, s->text, s->op, s->task);
@@ -349,6 +375,8 @@ static int renumber(const struct ovc_trace *raw, const struct ovc_real_mirror *m
 		set_after(n, s, before, page_kb);
 		into = n;
 		into_before = before;
+		if (copy_oom(t, s, s->ranks, s->nranks, mr) < 0)
+			return -OVC_E_NOMEM;
 	}
 	return 0;
 }

@@ -23,6 +23,7 @@
 
 #include "scenario/ast.h"
 #include "scenario/real.h"
+#include "scenario/real_cgroup.h"
 
 static int task_of(void *ctx, int n, unsigned col, int *tix)
 {
@@ -508,7 +509,6 @@ static int op_model_only(struct ovc_real *X)
 {
 	static const char *const why[SC_OP_COUNT] = {
 		[SC_CLOCK] = "the clock of a real machine cannot be moved",
-		[SC_CGROUPLINE] = "creating memory cgroups is not supported yet",
 	};
 	const char *w = why[X->st->op] ? why[X->st->op] : "it has no real counterpart";
 
@@ -524,7 +524,7 @@ static int (*const op_table[SC_OP_COUNT])(struct ovc_real *X) = {
 	[SC_READ] = op_read, [SC_DROP_CACHES] = op_drop_caches, [SC_SHMGET] = op_shmget,
 	[SC_SHMAT] = op_shmat, [SC_SHMDT] = op_shmdt, [SC_SHMRM] = op_shmrm,
 	[SC_RLIMIT] = op_rlimit, [SC_MLOCKALL] = op_mlockall,
-	[SC_CLOCK] = op_model_only, [SC_CGROUPLINE] = op_model_only,
+	[SC_CLOCK] = op_model_only, [SC_CGROUPLINE] = real_cgroup_op,
 	[SC_OOM_SCORE_ADJ] = op_oom_write, [SC_OOM_ADJ] = op_oom_write,
 	[SC_RANK] = real_op_rank,
 };

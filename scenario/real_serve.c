@@ -132,7 +132,9 @@ static void fault_in_line(const char *l, const char *end)
 	if (*p++ != ' ' || end - p < 4)
 		return;
 	memcpy(perms, p, 4);
-	if (perms[0] != 'r' || memmem(l, (size_t)(end - l), "[v", 2))
+	/* [vvar], [vdso]'s data, [vsyscall]; and nothing of a sanitizer's
+	 * shadow (terabytes reserved): the image is a few MB */
+	if (perms[0] != 'r' || memmem(l, (size_t)(end - l), "[v", 2) || e - s > (64u << 20))
 		return;
 	for (uint64_t a = s; a < e; a += page) {
 		volatile char *c = (volatile char *)(uintptr_t)a;
@@ -297,6 +299,11 @@ static int h_setup(struct srv *v, const struct real_msg *m, int fd, struct real_
 	}
 	if (r == 0)
 		r = creds((uid_t)m->a[0], (int)m->a[1]);
+	/* A change of uid made the process not dumpable, and its /proc files
+	 * root's: a process started by its user owns them, and may write its
+	 * own oom_score_adj (fs/proc/base.c, task_dump_owner). */
+	if (r == 0)
+		r = prctl(PR_SET_DUMPABLE, 1, 0, 0, 0);
 	return set_errno(rp, r);
 }
 
@@ -636,7 +643,7 @@ static _Noreturn void serve_loop(struct srv *v)
 	}
 }
 
-int ovc_real_serve(int fd)
+int ovc_real_serve(int fd, int steady)
 {
 	struct sigaction sa;
 	struct srv v = { .sock = fd };
@@ -651,7 +658,8 @@ int ovc_real_serve(int fd)
 	sigaction(SIGSEGV, &sa, NULL);
 	sigaction(SIGBUS, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
-	steady_footprint();
+	if (steady)
+		steady_footprint();
 	hello(fd);
 	serve_loop(&v);
 }

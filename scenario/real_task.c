@@ -1,12 +1,12 @@
 /* real_task.c - the real executor's task processes, seen from the controller: spawn, command and reply, death.
  *
- * A `task` line spawns the ovc binary in its task-server mode (posix_spawn:
- * the controller never forks its own heap); fork, vfork and thread ask an
- * existing task to make the child, on a channel created here and sent
- * along. Every wait for a reply has a timeout, and a channel that closes
- * means the task died: how (exit status, signal, OOM kill) is found from
- * wait(2) when it is the controller's child, else from the zombie's
- * /proc/PID/stat exit_code.
+ * A `task` line spawns the ovc binary in its task-server mode (posix_spawn,
+ * or clone3 into its cgroup with cgroup=: the controller never forks its
+ * own heap); fork, vfork and thread ask an existing task to make the
+ * child, on a channel created here and sent along. Every wait for a reply
+ * has a timeout, and a channel that closes means the task died: how (exit
+ * status, signal, OOM kill) is found from wait(2) when it is the
+ * controller's child, else from the zombie's /proc/PID/stat exit_code.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -23,6 +23,7 @@
 
 #include "scenario/ast.h"
 #include "scenario/real.h"
+#include "scenario/real_cgroup.h"
 
 #define IMAGE_VMAS_MAX 64	/* the ovc binary has about a dozen */
 
@@ -174,16 +175,25 @@ int real_task_call(struct ovc_real *X, int tix, const struct real_msg *m, int fd
 
 /* ---- creation ---- */
 
-/* posix_spawn the server with the channel at a fixed fd, default signals. */
-static int spawn_server(struct ovc_real *X, int sock, int *pid)
+/* Spawn the server with the channel at a fixed fd, default signals: in
+ * cgroup_fd's cgroup from its first instruction (clone3), or where the
+ * controller is (posix_spawn) when cgroup_fd is -1. */
+static int spawn_server(struct ovc_real *X, int sock, int cgroup_fd, int *pid)
 {
 	int target = sock == 3 ? 4 : 3, r;
 	char num[8], *argv[] = { "ovc", "exec", "--serve-task", num, NULL }, *envp[] = { NULL };
+	const char *exe = X->o && X->o->self_exe ? X->o->self_exe : "/proc/self/exe";
 	posix_spawn_file_actions_t fa;
 	posix_spawnattr_t at;
 	sigset_t all, none;
+	pid_t child = 0;
 
 	snprintf(num, sizeof(num), "%d", target);
+	if (cgroup_fd >= 0) {
+		r = real_spawn_in_cgroup(cgroup_fd, exe, argv, envp, sock, target, &child);
+		*pid = (int)child;
+		return r;
+	}
 	sigfillset(&all);
 	sigemptyset(&none);
 	posix_spawn_file_actions_init(&fa);
@@ -192,8 +202,7 @@ static int spawn_server(struct ovc_real *X, int sock, int *pid)
 	posix_spawnattr_setflags(&at, POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK);
 	posix_spawnattr_setsigdefault(&at, &all);
 	posix_spawnattr_setsigmask(&at, &none);
-	r = posix_spawn(pid, X->o && X->o->self_exe ? X->o->self_exe : "/proc/self/exe",
-			&fa, &at, argv, envp);
+	r = posix_spawn(pid, exe, &fa, &at, argv, envp);
 	posix_spawn_file_actions_destroy(&fa);
 	posix_spawnattr_destroy(&at);
 	return -r;
@@ -252,17 +261,41 @@ static int adopt(struct ovc_real *X, int name, int sock, int parent, int *tix)
 	return 0;
 }
 
+/* "cannot start a task process", with what the kernel's errno means here. */
+static int spawn_err(struct ovc_real *X, int cgroup, int r)
+{
+	const char *cg = cgroup >= 0 ? X->s->names[cgroup].name : NULL;
+
+	if (!cg)
+		return real_err(X, X->st->col, OVC_E_IO, "cannot start a task process: %s", strerror(-r));
+	return real_err(X, real_cgroup_option_col(X->st->text, X->st->col, "cgroup"), OVC_E_IO,
+			"cannot start a task process in cgroup \"%s\": %s%s", cg, strerror(-r),
+			r == -EBUSY ? " (on cgroup v2 a cgroup with child cgroups cannot hold tasks)" :
+			r == -ENOSYS || r == -EINVAL ? " (clone3 with CLONE_INTO_CGROUP needs Linux 5.7+ on x86-64)" : "");
+}
+
 int real_task_spawn(struct ovc_real *X, int name, int *tix)
 {
-	int sv[2], pid, r;
+	int sv[2], pid, r, cgroup = X->st->u.task.cgroup, cgfd = -1;
 
-	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
+	if (cgroup >= 0) {
+		r = real_cgroup_open(X, cgroup, real_cgroup_option_col(X->st->text, X->st->col, "cgroup"),
+				     &cgfd);
+		if (r < 0)
+			return r;
+	}
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0) {
+		if (cgfd >= 0)
+			close(cgfd);
 		return real_err(X, X->st->col, OVC_E_IO, "socketpair: %s", strerror(errno));
-	r = spawn_server(X, sv[1], &pid);
+	}
+	r = spawn_server(X, sv[1], cgfd, &pid);
 	close(sv[1]);
+	if (cgfd >= 0)
+		close(cgfd);
 	if (r < 0) {
 		close(sv[0]);
-		return real_err(X, X->st->col, OVC_E_IO, "cannot start a task process: %s", strerror(-r));
+		return spawn_err(X, cgroup, r);
 	}
 	r = adopt(X, name, sv[0], -1, tix);
 	if (r == 0)
@@ -453,7 +486,17 @@ int real_task_measure(struct ovc_real *X, int tix)
 	}
 	T->base.map_count = a.map_count;
 	T->base.committed_kb = a.committed_kb;
-	return image_add(X, tix, &a, vmas);
+	r = image_add(X, tix, &a, vmas);
+	if (r < 0)
+		return r;
+	r = real_image_pages(T->pid, &X->info->images[X->info->nimages - 1], X->page);
+	if (r == -ENOMEM)
+		return real_err(X, X->st->col, OVC_E_NOMEM, "out of memory");
+	if (r < 0)
+		real_note(X, "cannot read /proc/%d/pagemap (%s): the model will not know which"
+			  " pages of \"%s\"'s image are resident", T->pid, strerror(-r),
+			  task_name(X, tix));
+	return 0;
 }
 
 void real_task_sweep(struct ovc_real *X)
@@ -474,6 +517,8 @@ void real_task_sweep(struct ovc_real *X)
 	}
 }
 
+/* Kill what is left, reap every child, then remove the run's cgroups
+ * (they must be empty for rmdir). */
 void real_task_teardown(struct ovc_real *X)
 {
 	size_t k;
@@ -488,6 +533,7 @@ void real_task_teardown(struct ovc_real *X)
 		X->tasks[k].sock = -1;
 		X->tasks[k].dead = 1;
 	}
+	real_cgroup_kill(X);	/* anything left in the run's cgroups */
 	/* The controller is a subreaper: orphans come here to be reaped. */
 	for (i = 0; i < 600; i++) {
 		pid_t r = waitpid(-1, NULL, WNOHANG | __WALL);
@@ -497,4 +543,5 @@ void real_task_teardown(struct ovc_real *X)
 		if (r <= 0)
 			nap_ms(5);
 	}
+	real_cgroup_remove(X);	/* empty now: children first, then the run's parent */
 }

@@ -499,7 +499,7 @@ static void test_server(void **state)
 	assert_true(pid >= 0);
 	if (pid == 0) {
 		close(sv[0]);
-		ovc_real_serve(sv[1]);
+		ovc_real_serve(sv[1], 0);
 		_exit(99);
 	}
 	close(sv[1]);
