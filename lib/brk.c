@@ -6,7 +6,10 @@
  * map_count and the commit charge for the growth. The heap VMA is always
  * VM_ACCOUNT (nothing can ask for NORESERVE) and grows by merging with the
  * previous VMA when it can. On any failure brk() returns the old break,
- * which libc turns into ENOMEM. Units: pages, bytes at the API.
+ * which libc turns into ENOMEM. After mlockall(MCL_FUTURE) the growth is
+ * locked and faulted in (sys_brk's mm_populate; 2.6.32 do_brk's
+ * mlock_vma_pages_range). brk never asks can_do_mlock(). Units: pages,
+ * bytes at the API.
  */
 #include "mm_internal.h"
 
@@ -26,12 +29,11 @@ static int do_brk(struct ovc_machine *m, struct ovc_task *t, uint64_t s,
 	uint32_t f = OVC_VM_READ | OVC_VM_WRITE | OVC_VM_ACCOUNT | OVC_VM_HEAP;
 	struct ovc_vma *prev = vma_find(mm, s - 1), *v;
 
-	if (t->mlock_future) {
+	/* check_brk_limits() -> mlock_future_check(mm, mm->def_flags, len) */
+	if (t->mlock_future)
 		f |= OVC_VM_LOCKED;
-		if (t->rlim.memlock != OVC_UNLIMITED && !t->cap_ipc_lock &&
-		    mm->locked_vm + len > t->rlim.memlock >> m->page_shift)
-			return refused(mm, r, OVC_CAUSE_MLOCK);
-	}
+	if (!mlock_future_ok(m, t, f, len, r))
+		return refused(mm, r, OVC_CAUSE_MLOCK);
 	if (!may_expand_vm(m, t, f, len, r))
 		return refused(mm, r, r->cause);
 	if (mm->vmas.count > m->vm.max_map_count)
@@ -86,5 +88,7 @@ int ovc_brk(struct ovc_machine *m, int tid, uint64_t new_brk, struct ovc_result 
 	}
 	mm->brk_bytes = new_brk;
 	r->addr = new_brk;
+	if (newp > oldp && t->mlock_future)
+		mm_populate(m, tid, oldp, newp, r);
 	return 0;
 }

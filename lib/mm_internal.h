@@ -69,6 +69,27 @@ int unmap_would_fail(const struct ovc_machine *m, const struct ovc_mm *mm,
 struct ovc_vma *vma_isolate(struct ovc_machine *m, struct ovc_mm *mm,
 			    struct ovc_vma *v, uint64_t start, uint64_t end, int *err);
 
+/* mmap.c: get_unmapped_area() for a mapping without MAP_FIXED: the
+ * highest free gap below mmap_base (a free hint first), placed for THP
+ * where the era aligns private anonymous memory (6.7+). f: its OVC_VM_*
+ * flags, obj: its object (0 for anonymous). Returns 0 with *out, or -1. */
+int get_unmapped_area(const struct ovc_machine *m, const struct ovc_mm *mm,
+		      uint32_t f, uint32_t obj, uint64_t hint, uint64_t len,
+		      uint64_t *out);
+
+/* mmap.c: the mlock limits and mm_populate().
+ * can_do_mlock() (mm/mlock.c): RLIMIT_MEMLOCK is not 0, or CAP_IPC_LOCK.
+ * mlock_future_ok(): locked_vm + pages within RLIMIT_MEMLOCK, or
+ * CAP_IPC_LOCK, or flags without LOCKED (mlock_future_check, 6.12
+ * mlock_future_ok); when not, r->limit and r->value say why.
+ * mm_populate(): fault in [start, end) as mlock and MAP_POPULATE do
+ * (__mm_populate), VMA by VMA, skipping those it cannot fault. */
+int can_do_mlock(const struct ovc_task *t);
+int mlock_future_ok(const struct ovc_machine *m, const struct ovc_task *t,
+		    uint32_t flags, uint64_t pages, struct ovc_result *r);
+void mm_populate(struct ovc_machine *m, int tid, uint64_t start, uint64_t end,
+		 struct ovc_result *r);
+
 /* task.c: a new task slot copying the parent's credentials, no mm. */
 int task_clone(struct ovc_machine *m, int parent, int *tid, struct ovc_err *e);
 

@@ -2,11 +2,13 @@
  * may be refused.
  *
  * Mirrors do_mmap() and mmap_region() (mm/mmap.c; 2.6.32 do_mmap_pgoff):
- * map_count, address, mlock limit, may_expand_vm, MAP_FIXED unmapping,
- * then the commit charge for accountable mappings (accountable_mapping():
- * private, writable, not hugetlb, not NORESERVE), then the VMA is created
- * or merged into a neighbour. MAP_NORESERVE is ignored under
- * overcommit_memory=2 except for hugetlb. Units: pages, bytes at the API.
+ * map_count, address (with the THP alignment of 6.7+), the mlock checks,
+ * may_expand_vm, MAP_FIXED unmapping, then the commit charge for
+ * accountable mappings (accountable_mapping(): private, writable, not
+ * hugetlb, not NORESERVE), then the VMA is created or merged into a
+ * neighbour, and a locked or MAP_POPULATE mapping is faulted in.
+ * MAP_NORESERVE is ignored under overcommit_memory=2 except for hugetlb.
+ * Units: pages, bytes at the API.
  */
 #include "mm_internal.h"
 
@@ -45,9 +47,10 @@ static int accountable(uint32_t f)
 	return (f & OVC_VM_WRITE) != 0;
 }
 
-/* get_unmapped_area(): a free hint, else the highest gap below mmap_base. */
-static int pick_address(const struct ovc_mm *mm, uint64_t hint, uint64_t len,
-			uint64_t *out)
+/* The arch's get_unmapped_area (top-down): a free hint, else the highest
+ * gap below mmap_base, else the highest anywhere. */
+static int free_area(const struct ovc_mm *mm, uint64_t hint, uint64_t len,
+		     uint64_t *out)
 {
 	if (hint && hint + len <= OVC_TASK_TOP && hint >= OVC_MMAP_MIN &&
 	    !vma_first_in(mm, hint, hint + len)) {
@@ -59,20 +62,130 @@ static int pick_address(const struct ovc_mm *mm, uint64_t hint, uint64_t len,
 	return ovc_itree_gap_topdown(&mm->vmas, len, OVC_MMAP_MIN, OVC_TASK_TOP, out);
 }
 
-/* mlock_future_check(): locked memory over RLIMIT_MEMLOCK is EAGAIN. */
-static int mlock_ok(const struct ovc_machine *m, const struct ovc_task *t,
-		    uint32_t f, uint64_t len, struct ovc_result *r)
+/* PMD_SIZE in pages: 2 MiB on x86-64. */
+static uint64_t pmd_pages(const struct ovc_machine *m)
+{
+	return (2ull << 20) >> m->page_shift;
+}
+
+/*
+ * Does __get_unmapped_area() (get_unmapped_area before 6.10) send this
+ * mapping to thp_get_unmapped_area? Only private anonymous memory: a
+ * shared one is a shmem file (shmem_get_unmapped_area aligns only when
+ * shmem THP is enabled, "never" by default), a hugetlb one a hugetlbfs
+ * file (its own huge page alignment, not modelled), and a file has its
+ * file's method. 6.7: __thp_get_unmapped_area takes any length of at
+ * least PMD_SIZE (offset 0, so off_end - off_align = len). 6.12: only
+ * multiples of PMD_SIZE (d4148aeab412) and only without a hint (Kalesh
+ * Singh, 6.13, in 6.12.y).
+ */
+static int thp_placed(const struct ovc_machine *m, uint32_t f, uint32_t obj,
+		      uint64_t hint, uint64_t len)
+{
+	uint64_t pmd = pmd_pages(m);
+
+	if (obj || f & (OVC_VM_SHARED | OVC_VM_HUGETLB))
+		return 0;
+	switch (m->profile.syscall->thp_anon_align) {
+	case OVC_THP_ALIGN_ANY:
+		return len >= pmd;
+	case OVC_THP_ALIGN_PMD_LEN:
+		return !hint && len % pmd == 0;
+	default:
+		return 0;
+	}
+}
+
+/*
+ * __thp_get_unmapped_area() (mm/huge_memory.c, 6.7+): room for len +
+ * PMD_SIZE is searched (if there is none, len alone, as the caller
+ * retries). A hint that took the padded length is kept (ret == addr; the
+ * 6.12 path has no hint). Otherwise the start moves up to the next PMD boundary (off_sub, the
+ * offset being 0). When it is on one already, the top-down layout takes
+ * the top of the padded area instead (96204e15310c, 6.8 and 6.7.y), so
+ * the mapping ends where the gap ends; else a hole of less than PMD_SIZE
+ * stays above it, and the next mapping does not merge with it.
+ */
+static int thp_address(const struct ovc_machine *m, const struct ovc_mm *mm,
+		       uint64_t hint, uint64_t len, uint64_t *out)
+{
+	uint64_t pmd = pmd_pages(m), s, sub;
+
+	if (free_area(mm, hint, len + pmd, &s))
+		return free_area(mm, hint, len, out);
+	if (hint && s == hint) {
+		*out = s;
+		return 0;
+	}
+	sub = (0 - s) & (pmd - 1);
+	*out = sub ? s + sub : s + pmd;
+	return 0;
+}
+
+/* mm_internal.h; hugetlb lengths come rounded to whole huge pages. */
+int get_unmapped_area(const struct ovc_machine *m, const struct ovc_mm *mm,
+		      uint32_t f, uint32_t obj, uint64_t hint, uint64_t len,
+		      uint64_t *out)
+{
+	if (thp_placed(m, f, obj, hint, len))
+		return thp_address(m, mm, hint, len, out);
+	return free_area(mm, hint, len, out);
+}
+
+/* can_do_mlock() (mm/mlock.c, every era). */
+int can_do_mlock(const struct ovc_task *t)
+{
+	return t->rlim.memlock != 0 || t->cap_ipc_lock;
+}
+
+/* mlock_future_check() (mm/mmap.c; 2.6.32 inline in do_mmap_pgoff; 6.12
+ * mlock_future_ok): LOCKED memory over RLIMIT_MEMLOCK. */
+int mlock_future_ok(const struct ovc_machine *m, const struct ovc_task *t,
+		    uint32_t flags, uint64_t pages, struct ovc_result *r)
 {
 	uint64_t lim = t->rlim.memlock;
 
-	if (!(f & OVC_VM_LOCKED) || t->cap_ipc_lock || lim == OVC_UNLIMITED)
+	if (!(flags & OVC_VM_LOCKED) || t->cap_ipc_lock || lim == OVC_UNLIMITED)
 		return 1;
-	if (t->mm->locked_vm + len <= lim >> m->page_shift)
+	if (t->mm->locked_vm + pages <= lim >> m->page_shift)
 		return 1;
 	r->limit = lim >> m->page_shift;
-	r->value = t->mm->locked_vm + len;
-	refuse(r, EAGAIN, OVC_CAUSE_MLOCK);
+	r->value = t->mm->locked_vm + pages;
 	return 0;
+}
+
+/*
+ * mm_populate() -> __mm_populate() (mm/gup.c; 2.6.32 mlock_vma_pages_range,
+ * make_pages_present): each VMA of the range is faulted in, with write
+ * faults where it is private and writable (to break COW), read faults
+ * otherwise. Errors are ignored: a PROT_NONE VMA is skipped (no
+ * FOLL_FORCE), and so is hugetlb (the model faults no huge pages). An
+ * executable, or shared write-only, VMA that is not readable is skipped
+ * too, though the kernel's FOLL_FORCE read would fault it.
+ */
+void mm_populate(struct ovc_machine *m, int tid, uint64_t start, uint64_t end,
+		 struct ovc_result *r)
+{
+	struct ovc_task *t = ovc_task_get(m, tid);
+	uint64_t s = start;
+
+	while (t && t->mm && s < end && !r->cause) {
+		struct ovc_vma *v = vma_first_in(t->mm, s, end);
+		uint64_t vs, ve;
+		int write;
+
+		if (!v)
+			break;
+		vs = v->node.start > s ? v->node.start : s;
+		ve = v->node.end < end ? v->node.end : end;
+		s = ve;
+		write = (v->flags & (OVC_VM_WRITE | OVC_VM_SHARED)) == OVC_VM_WRITE;
+		if (v->flags & OVC_VM_HUGETLB || !(write || v->flags & OVC_VM_READ))
+			continue;
+		ovc_touch(m, tid, vs << m->page_shift, (ve - vs) << m->page_shift,
+			  write, r);
+		t = ovc_task_get(m, tid);	/* the OOM killer may have taken it */
+	}
 }
 
 /* Pages of VM_ACCOUNT VMAs inside [s, e). */
@@ -203,6 +316,29 @@ static int shared_anon_object(struct ovc_machine *m, struct ovc_task *t,
 	return 0;
 }
 
+/* do_mmap() after the address: MAP_LOCKED needs can_do_mlock() (EPERM),
+ * then any LOCKED mapping (MAP_LOCKED or mlockall(MCL_FUTURE)) must fit
+ * RLIMIT_MEMLOCK (EAGAIN), in every era. mmap_region() then drops LOCKED
+ * from a hugetlb VMA, which locked_vm never counts. Returns 1 to go on. */
+static int mlock_checks(const struct ovc_machine *m, const struct ovc_task *t,
+			const struct ovc_mmap_req *q, uint32_t *f, uint64_t len,
+			struct ovc_result *r)
+{
+	if (q->flags & OVC_MAP_LOCKED && !can_do_mlock(t)) {
+		r->limit = 0;
+		r->value = t->mm->locked_vm + len;
+		refuse(r, EPERM, OVC_CAUSE_MLOCK);
+		return 0;
+	}
+	if (!mlock_future_ok(m, t, *f, len, r)) {
+		refuse(r, EAGAIN, OVC_CAUSE_MLOCK);
+		return 0;
+	}
+	if (*f & OVC_VM_HUGETLB)
+		*f &= ~(uint32_t)OVC_VM_LOCKED;
+	return 1;
+}
+
 int ovc_mmap(struct ovc_machine *m, int tid, const struct ovc_mmap_req *q,
 	     struct ovc_result *r)
 {
@@ -210,6 +346,7 @@ int ovc_mmap(struct ovc_machine *m, int tid, const struct ovc_mmap_req *q,
 	uint64_t len, s, pgoff = q->offset >> m->page_shift;
 	uint32_t f, obj = q->obj;
 	struct ovc_vma *v;
+	int populate;
 
 	if (!t || !t->mm)
 		return -OVC_E_STATE;
@@ -233,10 +370,13 @@ int ovc_mmap(struct ovc_machine *m, int tid, const struct ovc_mmap_req *q,
 	if (q->flags & OVC_MAP_FIXED) {
 		if (!s || s + len > OVC_TASK_TOP)
 			return refuse(r, EINVAL, OVC_CAUSE_INVAL);
-	} else if (pick_address(t->mm, s, len, &s)) {
+	} else if (get_unmapped_area(m, t->mm, f, obj, s, len, &s)) {
 		return refuse(r, ENOMEM, OVC_CAUSE_NO_SPACE);
 	}
-	if (!mlock_ok(m, t, f, len, r))
+	/* do_mmap()'s *populate: LOCKED (even on hugetlb, which then stays
+	 * unlocked) or MAP_POPULATE. */
+	populate = q->flags & OVC_MAP_POPULATE || f & OVC_VM_LOCKED;
+	if (!mlock_checks(m, t, q, &f, len, r))
 		return 0;
 	if (!obj && f & OVC_VM_SHARED && !(f & OVC_VM_HUGETLB) &&
 	    shared_anon_object(m, t, len, f, &obj, r))
@@ -250,8 +390,7 @@ int ovc_mmap(struct ovc_machine *m, int tid, const struct ovc_mmap_req *q,
 	r->addr = s << m->page_shift;
 	r->vma_start = v->node.start;
 	r->vma_pages = vma_pages(v);
-	if (q->flags & OVC_MAP_POPULATE || f & OVC_VM_LOCKED)
-		ovc_touch(m, tid, r->addr, len << m->page_shift,
-			  (f & OVC_VM_WRITE) && !(f & OVC_VM_SHARED) ? 1 : 0, r);
+	if (populate)
+		mm_populate(m, tid, s, s + len, r);
 	return 0;
 }

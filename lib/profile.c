@@ -108,30 +108,35 @@ static const struct ovc_counter_era counter_table[] = {
  * Syscall details (spec §5)
  */
 static const struct ovc_syscall_era syscall_table[] = {
+	/* errno, data_rlimit_mmap, mprotect_unaccount, fixed_keeps_old,
+	 * has_dontunmap, thp_anon_align */
 	{ { KV(2, 6, 32), "2.6.32",
 	    "baseline: mremap commit failure is EFAULT; RLIMIT_DATA only limits brk",
 	    "mm/mremap.c vma_to_resize, mm/shmem.c shmem_acct_size, mm/mmap.c mmap_region (2.6.32.67; RHEL6 functor)" },
-	  EFAULT, 0, 0, 0, 0 },
+	  EFAULT, 0, 0, 0, 0, OVC_THP_ALIGN_NONE },
 	{ { KV(4, 1, 0), "4.1",
 	    "mremap returns ENOMEM when the commit test fails (Derek Che, Mar 2015; 4.1 assumed)",
 	    "mm/mremap.c vma_to_resize (patch 'mremap should return -ENOMEM when __vm_enough_memory fail')" },
-	  ENOMEM, 0, 0, 0, 0 },
+	  ENOMEM, 0, 0, 0, 0, OVC_THP_ALIGN_NONE },
 	{ { KV(4, 7, 0), "4.7",
 	    "RLIMIT_DATA also limits private writable mmaps (may_expand_vm)",
 	    "mm/mmap.c may_expand_vm (4.7; spec §5.2)" },
-	  ENOMEM, 1, 0, 0, 0 },
+	  ENOMEM, 1, 0, 0, 0, OVC_THP_ALIGN_NONE },
 	{ { KV(5, 7, 0), "5.7",
 	    "MREMAP_DONTUNMAP: move a mapping and keep the old range mapped (new length charged in full)",
 	    "mm/mremap.c mremap, move_vma (5.7, commit e346b3813067)" },
-	  ENOMEM, 1, 0, 0, 1 },
+	  ENOMEM, 1, 0, 0, 1, OVC_THP_ALIGN_NONE },
+	/* The THP alignment came in 6.7 (efa7df3e3bb5; a first version,
+	 * f35b5d7d676e, was reverted before 6.1 final); the top-down fix
+	 * 96204e15310c is 6.8 and 6.7.y stable, and modelled from 6.7 on. */
 	{ { KV(6, 7, 0), "6.7",
-	    "an unfaulted private anonymous VMA made read-only is uncharged (Lorenzo Stoakes)",
-	    "mm/mprotect.c mprotect_fixup (patch 'mm/mprotect: allow unfaulted VMAs to be unaccounted on mprotect()', Oct 2023)" },
-	  ENOMEM, 1, 1, 0, 1 },
+	    "an unfaulted private anonymous VMA made read-only is uncharged (Lorenzo Stoakes); private anonymous mmaps of 2 MiB or more start on a 2 MiB boundary (Rik van Riel)",
+	    "mm/mprotect.c mprotect_fixup (patch 'mm/mprotect: allow unfaulted VMAs to be unaccounted on mprotect()', Oct 2023); mm/mmap.c get_unmapped_area, mm/huge_memory.c __thp_get_unmapped_area (efa7df3e3bb5, 96204e15310c: 6.7-stable patch mail; 6.1.131 GrapheneOS/kernel_common-6.1 for the base)" },
+	  ENOMEM, 1, 1, 0, 1, OVC_THP_ALIGN_ANY },
 	{ { KV(6, 12, 0), "6.12",
-	    "a refused MAP_FIXED keeps the old mapping, only net new pages are charged (Liam Howlett rework; assumed)",
-	    "mm/vma.c, mm/mmap.c mmap_region (6.12; not read in source, spec §11.6)" },
-	  ENOMEM, 1, 1, 1, 1 },
+	    "a refused MAP_FIXED keeps the old mapping, only net new pages are charged (Liam Howlett rework; assumed); THP alignment only for 2 MiB multiples without a hint (Vlastimil Babka; Kalesh Singh, 6.13 and 6.12.y)",
+	    "mm/vma.c, mm/mmap.c mmap_region (6.12; not read in source, spec §11.6); mm/mmap.c __get_unmapped_area (6.12.93, GrapheneOS/kernel_common-6.12; d4148aeab412)" },
+	  ENOMEM, 1, 1, 1, 1, OVC_THP_ALIGN_PMD_LEN },
 };
 
 /* ------------------------------------------------------------------

@@ -189,13 +189,63 @@ void task_reap_current(struct ovc_machine *m, int tid, struct ovc_result *r)
 	r->killed = 1;
 }
 
-int ovc_mlockall(struct ovc_machine *m, int tid, int future)
+/* mm->def_flags is per mm: every task on it (threads, a vfork child)
+ * maps LOCKED from now on, or stops doing so. */
+static void set_mlock_future(struct ovc_machine *m, const struct ovc_mm *mm, int on)
+{
+	for (size_t i = 0; i < m->ntasks; i++)
+		if (m->tasks[i].state == OVC_TASK_RUNNING && m->tasks[i].mm == mm)
+			m->tasks[i].mlock_future = on != 0;
+}
+
+/* apply_mlockall_flags() with MCL_CURRENT: mlock_fixup() on every VMA.
+ * hugetlb VMAs are left unlocked and uncounted (as VM_SPECIAL ones,
+ * which the model has not). A VMA that becomes LOCKED may merge with a
+ * neighbour that already was. */
+static void lock_vmas(struct ovc_machine *m, struct ovc_mm *mm)
+{
+	for (struct ovc_vma *v = vma_of(ovc_itree_first(&mm->vmas)); v;
+	     v = vma_next(mm, v)) {
+		if (v->flags & (OVC_VM_HUGETLB | OVC_VM_LOCKED))
+			continue;
+		vma_set_flags(mm, v, v->flags | OVC_VM_LOCKED);
+		v = vma_merge_around(m, mm, v);
+	}
+}
+
+/*
+ * sys_mlockall() (mm/mlock.c; the same tests from 2.6.32 to 6.12):
+ * can_do_mlock() first (EPERM, for MCL_FUTURE too); then MCL_CURRENT is
+ * refused with ENOMEM when total_vm, every mapped page, exceeds
+ * RLIMIT_MEMLOCK and the task lacks CAP_IPC_LOCK (the pages already
+ * locked are not subtracted). Otherwise MCL_FUTURE is set, or cleared
+ * when not asked for (even by MCL_CURRENT alone), and MCL_CURRENT locks
+ * every VMA (locked_vm becomes total_vm less hugetlb) and faults it in
+ * (mm_populate(0, TASK_SIZE)). A refusal changes nothing.
+ */
+int ovc_mlockall(struct ovc_machine *m, int tid, unsigned flags, struct ovc_result *r)
 {
 	struct ovc_task *t = ovc_task_get(m, tid);
+	uint64_t lim;
 
-	if (!t)
+	if (!t || !t->mm)
 		return -OVC_E_STATE;
-	t->mlock_future = future != 0;
+	if (!flags || flags & ~(unsigned)(OVC_MCL_CURRENT | OVC_MCL_FUTURE))
+		return refuse(r, EINVAL, OVC_CAUSE_INVAL);
+	lim = t->rlim.memlock == OVC_UNLIMITED ? UINT64_MAX :
+	      t->rlim.memlock >> m->page_shift;
+	r->limit = lim;
+	r->value = t->mm->total_vm;
+	if (!can_do_mlock(t))
+		return refuse(r, EPERM, OVC_CAUSE_MLOCK);
+	if (flags & OVC_MCL_CURRENT && t->mm->total_vm > lim && !t->cap_ipc_lock)
+		return refuse(r, ENOMEM, OVC_CAUSE_MLOCK);
+	r->limit = r->value = 0;
+	set_mlock_future(m, t->mm, flags & OVC_MCL_FUTURE);
+	if (flags & OVC_MCL_CURRENT) {
+		lock_vmas(m, t->mm);
+		mm_populate(m, tid, 0, OVC_TASK_TOP, r);
+	}
 	return 0;
 }
 

@@ -9,7 +9,8 @@
 
 static const struct { const char *word; int err; } result_table[] = {
 	{ "ok", 0 }, { "ENOMEM", ENOMEM }, { "EAGAIN", EAGAIN }, { "EFAULT", EFAULT },
-	{ "EINVAL", EINVAL }, { "ENOENT", ENOENT }, { "EACCES", EACCES }, { "OOM", SC_OOM },
+	{ "EINVAL", EINVAL }, { "ENOENT", ENOENT }, { "EACCES", EACCES }, { "EPERM", EPERM },
+	{ "OOM", SC_OOM },
 };
 
 static const char *const cmp_text[] = {

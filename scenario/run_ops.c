@@ -336,7 +336,8 @@ static int op_mlockall(struct run *R)
 		r = rt_step(R, st->task, tid);
 	if (r < 0)
 		return r;
-	return rt_done(R, ovc_mlockall(&R->m, tid, st->u.mlockall.future), &res);
+	return rt_done(R, ovc_mlockall(&R->m, tid, st->u.mlockall.future ? OVC_MCL_FUTURE :
+					 OVC_MCL_CURRENT, &res), &res);
 }
 
 static int op_drop_caches(struct run *R)

@@ -31,7 +31,8 @@ enum ovc_cause {
 	OVC_CAUSE_RLIMIT_AS,	/* may_expand_vm: RLIMIT_AS */
 	OVC_CAUSE_RLIMIT_DATA,	/* may_expand_vm / check_data_rlimit: RLIMIT_DATA */
 	OVC_CAUSE_MAP_COUNT,	/* vm.max_map_count */
-	OVC_CAUSE_MLOCK,	/* RLIMIT_MEMLOCK for locked memory: EAGAIN */
+	OVC_CAUSE_MLOCK,	/* RLIMIT_MEMLOCK: EAGAIN (mmap), ENOMEM (brk, mlockall),
+				 * EPERM (limit 0: can_do_mlock) */
 	OVC_CAUSE_HUGETLB,	/* hugetlb pool cannot reserve the pages */
 	OVC_CAUSE_NO_VMA,	/* range not (fully) mapped */
 	OVC_CAUSE_NO_SPACE,	/* no room in the address space */
@@ -43,7 +44,7 @@ enum ovc_cause {
 };
 
 struct ovc_result {
-	int err;		/* errno the call returns: 0, ENOMEM, EAGAIN, EFAULT, EINVAL */
+	int err;		/* errno the call returns: 0, ENOMEM, EAGAIN, EFAULT, EINVAL, EPERM */
 	enum ovc_cause cause;
 	uint64_t addr;		/* mmap/shmat/mremap address; brk: the new break (bytes) */
 	int child;		/* fork/vfork/clone: the new task index */
@@ -113,8 +114,14 @@ int ovc_madvise(struct ovc_machine *m, int tid, uint64_t addr, uint64_t len,
 int ovc_touch(struct ovc_machine *m, int tid, uint64_t addr, uint64_t len,
 	      int write, struct ovc_result *r);
 
-/* mlockall(MCL_FUTURE) and setrlimit. which: 'A' as, 'D' data, 'L' memlock, 'S' stack. */
-int ovc_mlockall(struct ovc_machine *m, int tid, int future);
+/* mlockall(2): OVC_MCL_CURRENT locks (and faults in) every mapping now,
+ * OVC_MCL_FUTURE every later one. r->err: EPERM (RLIMIT_MEMLOCK 0 and no
+ * CAP_IPC_LOCK), ENOMEM (MCL_CURRENT with total_vm over RLIMIT_MEMLOCK),
+ * EINVAL (bad flags); cause OVC_CAUSE_MLOCK, limit and value in pages. */
+enum { OVC_MCL_CURRENT = 1, OVC_MCL_FUTURE = 2 };
+int ovc_mlockall(struct ovc_machine *m, int tid, unsigned flags, struct ovc_result *r);
+
+/* setrlimit(2), the soft limit. which: 'A' as, 'D' data, 'L' memlock, 'S' stack. */
 int ovc_setrlimit(struct ovc_machine *m, int tid, char which, uint64_t bytes);
 
 /* Tasks. */

@@ -60,6 +60,15 @@ struct ovc_counter_era {
 	uint8_t sync_on_never;		/* writing policy 2 folds per-CPU deltas (5.9+) */
 };
 
+/* Where a private anonymous mmap without MAP_FIXED is placed for
+ * transparent huge pages (mm/mmap.c __get_unmapped_area ->
+ * mm/huge_memory.c __thp_get_unmapped_area; lib/mmap.c get_unmapped_area). */
+enum ovc_thp_align {
+	OVC_THP_ALIGN_NONE,	/* no alignment (before 6.7) */
+	OVC_THP_ALIGN_ANY,	/* 6.7: lengths of 2 MiB or more, hinted or not */
+	OVC_THP_ALIGN_PMD_LEN,	/* 6.12: only 2 MiB multiples, and only without a hint */
+};
+
 /* Details of the memory syscalls that moved between releases. */
 struct ovc_syscall_era {
 	struct ovc_era era;
@@ -68,6 +77,7 @@ struct ovc_syscall_era {
 	uint8_t mprotect_unaccount;	/* unfaulted anon VMA made read-only is uncharged (6.7+) */
 	uint8_t fixed_keeps_old;	/* a refused MAP_FIXED keeps the old mapping (6.12+) */
 	uint8_t has_dontunmap;		/* MREMAP_DONTUNMAP exists (5.7+) */
+	uint8_t thp_anon_align;		/* enum ovc_thp_align (6.7+, narrowed in 6.12) */
 };
 
 /* Watermarks and the default vm.min_free_kbytes. */
