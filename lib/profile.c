@@ -302,9 +302,36 @@ static const struct ovc_report_era report_table[] = {
 };
 
 /* ------------------------------------------------------------------
+ * A process's memory counters: RSS and page tables, as oom_badness and
+ * /proc/PID/status read them.
+ */
+static const struct ovc_mm_era mm_table[] = {
+	{ { KV(2, 6, 32), "2.6.32",
+	    "baseline: RSS counters in the mm, updated at each fault; nr_ptes counts PTE tables only",
+	    "include/linux/mm_types.h, mm/memory.c __pte_alloc (2.6.32, zybsyzlz/linux-2.6.32)" },
+	  1, OVC_RSS_ATOMIC },
+	{ { KV(2, 6, 34), "2.6.34",
+	    "a task's own RSS changes kept per task, folded into the mm every 64 faults, when it execs or ends (34e55232e59f)",
+	    "mm/memory.c check_sync_rss_stat, sync_mm_rss (SPLIT_RSS_COUNTING; 6.1.131 GrapheneOS/kernel_common-6.1)" },
+	  1, OVC_RSS_SPLIT },
+	{ { KV(4, 0, 0), "4.0",
+	    "PMD tables counted too: nr_pmds joins nr_ptes in oom_badness (dc6c9a35b66b)",
+	    "mm/oom_kill.c oom_badness, include/linux/mm.h mm_nr_pmds (4.0, commit dc6c9a35b66b)" },
+	  2, OVC_RSS_SPLIT },
+	{ { KV(4, 14, 0), "4.14",
+	    "pgtables_bytes: PTE, PMD and PUD tables in one byte count (af5b0f6a09e4, b4e98d9ac775)",
+	    "include/linux/mm.h mm_pgtables_bytes, mm_inc_nr_puds (4.14; 6.1 Anything-at-25-00)" },
+	  3, OVC_RSS_SPLIT },
+	{ { KV(6, 2, 0), "6.2",
+	    "RSS counters are per-CPU counters, read approximately by oom_badness (f1a7941243c1)",
+	    "include/linux/mm.h get_mm_counter, kernel/fork.c mm_init (6.2, commit f1a7941243c1)" },
+	  3, OVC_RSS_PERCPU },
+};
+
+/* ------------------------------------------------------------------
  * The aspect list
  */
-enum { A_ADMISSION, A_COUNTER, A_SYSCALL, A_WATERMARK, A_OOM, A_SCORE, A_REPORT, A_COUNT };
+enum { A_ADMISSION, A_COUNTER, A_SYSCALL, A_WATERMARK, A_OOM, A_SCORE, A_REPORT, A_MM, A_COUNT };
 
 #define ASPECT(nm, title, t, vend) \
 	{ nm, title, t, sizeof((t)[0]), N_ROWS(t), vend }
@@ -317,6 +344,7 @@ static const struct ovc_aspect aspect_table[A_COUNT] = {
 	[A_OOM] = ASPECT("oom", "OOM badness and victim selection", oom_table, N_ROWS(oom_table) - 1),
 	[A_SCORE] = ASPECT("score", "/proc/PID/oom_score", score_table, N_ROWS(score_table) - 1),
 	[A_REPORT] = ASPECT("report", "OOM report layout", report_table, 10),
+	[A_MM] = ASPECT("mm", "process memory counters (RSS, page tables)", mm_table, N_ROWS(mm_table)),
 };
 
 const struct ovc_aspect *ovc_profile_aspects(size_t *count)
@@ -430,6 +458,7 @@ static void fill(struct ovc_profile *out, unsigned kver, const char *vendor)
 	out->oom = pick(&aspect_table[A_OOM], kver, vendor);
 	out->score = pick(&aspect_table[A_SCORE], kver, vendor);
 	out->report = pick(&aspect_table[A_REPORT], kver, vendor);
+	out->mm = pick(&aspect_table[A_MM], kver, vendor);
 }
 
 int ovc_profile_for(const char *spec, struct ovc_profile *out, struct ovc_err *e)

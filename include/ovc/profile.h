@@ -139,6 +139,22 @@ struct ovc_report_era {
 	unsigned format;	/* index into render/oom_report.c's format table */
 };
 
+/* How a process's memory counters are kept (RSS, page tables): what
+ * oom_badness and /proc/PID/status read. */
+enum ovc_rss_counter {
+	OVC_RSS_ATOMIC,		/* mm counters updated at once */
+	OVC_RSS_SPLIT,		/* 2.6.34: a task's own changes folded into the mm every
+				 * 64 faults, at exec and exit (SPLIT_RSS_COUNTING) */
+	OVC_RSS_PERCPU,		/* 6.2: per-CPU counters, read approximately */
+};
+
+struct ovc_mm_era {
+	struct ovc_era era;
+	uint8_t pgtable_levels;		/* page-table levels counted: 1 nr_ptes, 2 + nr_pmds
+					 * (4.0), 3 + PUD tables, as pgtables_bytes (4.14) */
+	enum ovc_rss_counter rss;
+};
+
 struct ovc_profile {
 	char name[24];		/* what was asked for: "4.9", "rhel6" */
 	unsigned kver;		/* OVC_KV of it */
@@ -149,6 +165,7 @@ struct ovc_profile {
 	const struct ovc_oom_era *oom;
 	const struct ovc_score_era *score;
 	const struct ovc_report_era *report;
+	const struct ovc_mm_era *mm;
 };
 
 /* Resolve "2.6.32", "4.9", "6.1.55", "6.12" or "rhel6". Versions older

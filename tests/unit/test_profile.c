@@ -168,7 +168,7 @@ static void test_table_shape(void **state)
 	const struct ovc_aspect *a = ovc_profile_aspects(&n);
 
 	(void)state;
-	assert_int_equal(n, 7);
+	assert_int_equal(n, 8);
 	for (i = 0; i < n; i++) {
 		assert_non_null(a[i].name);
 		assert_non_null(a[i].title);

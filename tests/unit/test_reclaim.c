@@ -212,8 +212,10 @@ static void test_sequence(void **state)
 	/* 4. c writes 40 MiB = 10,240 pages. Swap takes the 7,936 oldest
 	 * pages (all a's: pages 768..8,703), which c maps; then 2,304 short,
 	 * swap full, free at the watermark. The OOM killer (totalpages
-	 * 16,384 + 8,192 = 24,576): a = 2,048 resident + 8,192 swapped + 20
-	 * tables = 10,260; b = 6,144 + 12 = 6,156; c = 7,936 + 20 = 7,956.
+	 * 16,384 + 8,192 = 24,576): a = 2,048 resident + 8,192 swapped + 23
+	 * tables (21 PTE tables over 40 MiB not 2 MiB aligned, 1 PMD, 1 PUD)
+	 * = 10,263; b = 6,144 + 15 (13 + 2) = 6,159; c = 7,936 resident, 31
+	 * MiB over 17 PTE tables, + 19 = 7,955.
 	 * a dies: 2,048 pages and 8,192 swap slots come back. 256 short
 	 * again: b's 256 oldest pages go to swap. */
 	c_at = map(c, 40 * MiB, 0);
@@ -241,10 +243,10 @@ static void test_sequence(void **state)
 	assert_int_equal(ev->totalpages, 24576);
 	assert_int_equal(ev->need, 2304);
 	assert_int_equal(ev->nrows, 3);
-	assert_int_equal(ev->rows[0].b.points, 10260);
+	assert_int_equal(ev->rows[0].b.points, 10263);
 	assert_int_equal(ev->rows[0].swapents, 8192);
-	assert_int_equal(ev->rows[1].b.points, 6156);
-	assert_int_equal(ev->rows[2].b.points, 7956);
+	assert_int_equal(ev->rows[1].b.points, 6159);
+	assert_int_equal(ev->rows[2].b.points, 7955);
 	assert_int_equal(ev->chosen_tid, a);
 	assert_int_equal(ev->kills[0].anon_rss_kb, 2048 * 4);
 	assert_int_equal(ev->kills[0].swap_kb, 8192 * 4);
@@ -313,7 +315,7 @@ static void test_killer_disabled(void **state)
 /* /job is limited to 8 MiB = 2,048 pages; a larger task outside it is not
  * touched. j1 has 1,536 pages; j2 wants 2,048: 512 fit and are mapped,
  * then /job has no cache and no swap: the memcg OOM (totalpages 2,048)
- * picks between j1 (1,536 + 3 tables = 1,539) and j2 (512 + 4 = 516)
+ * picks between j1 (1,536 + 6 tables: 4 PTE, 1 PMD, 1 PUD = 1,542) and j2 (512 + 4 = 516)
  * only. j1 dies and j2 gets the other 1,536. */
 static void test_memcg_oom(void **state)
 {
@@ -356,7 +358,7 @@ static void test_memcg_oom(void **state)
 	assert_int_equal(ev->memcg_info.limit_kb, 8192);
 	assert_int_equal(ev->memcg_info.failcnt, 1);
 	assert_int_equal(ev->nrows, 2);
-	assert_int_equal(ev->rows[0].b.points, 1539);
+	assert_int_equal(ev->rows[0].b.points, 1542);
 	assert_int_equal(ev->rows[1].b.points, 516);
 	assert_int_equal(ev->chosen_tid, j1);
 	invariants();
