@@ -79,7 +79,10 @@ int ovc_task_create(struct ovc_machine *m, const struct ovc_task_spec *s,
 	t->cap_resource = t->cap_rawio = t->cap_ipc_lock = t->admin;
 	t->oom_score_adj = s->oom_score_adj;
 	t->oom_adj = adj_from_score_adj(s->oom_score_adj);
-	t->oom_score_adj_min = s->oom_score_adj < 0 ? s->oom_score_adj : 0;
+	/* adj is written by a privileged launcher (as ovc exec writes it, or
+	 * systemd's OOMScoreAdjust=), which sets oom_score_adj_min too:
+	 * the task cannot go below it on its own (fs/proc/base.c __set_oom_adj) */
+	t->oom_score_adj_min = s->oom_score_adj;
 	t->leader = *tid;
 	t->memcg = s->memcg;
 	t->start_s = m->uptime_s;
