@@ -27,6 +27,26 @@
  * The batch is the profile's mm_compute_batch, which reads only totalram
  * and the CPU count: a machine with just those is enough to ask it.
  */
+/*
+ * How far the RSS the kernel's OOM killer reads can be from the exact
+ * count. From 6.2 the mm's counters are per-CPU counters and
+ * oom_badness reads them with percpu_counter_read_positive: each CPU
+ * keeps up to percpu_counter_batch - 1 pages of each counter (anon, file,
+ * shmem, swap entries) unfolded, the batch being max(32, 2 * CPUs)
+ * (lib/percpu_counter.c compute_batch_value). Earlier kernels keep a
+ * task's own changes aside for up to 64 faults (SPLIT_RSS_COUNTING), but
+ * ovc exec has its tasks fold them before /proc is read
+ * (scenario/real_serve.c settle_rss), so the reading is exact.
+ */
+static uint64_t rss_slack(const struct ovc_profile *p, unsigned ncpus)
+{
+	uint64_t batch = 2 * (uint64_t)ncpus > 32 ? 2 * (uint64_t)ncpus : 32;
+
+	if (!p->mm || p->mm->rss != OVC_RSS_PERCPU)
+		return 0;
+	return (uint64_t)ncpus * (batch - 1) * 4;
+}
+
 void ovc_cmp_opts_for(struct ovc_cmp_opts *o, const struct ovc_profile *p, uint64_t ram_kb,
 		      unsigned ncpus, uint64_t page_size)
 {
@@ -54,7 +74,7 @@ void ovc_cmp_opts_for(struct ovc_cmp_opts *o, const struct ovc_profile *p, uint6
 	o->edge_slack_kb = (uint64_t)m.ncpus * (uint64_t)(edge > 0 ? edge - 1 : 0) * page_kb;
 	o->committed_slack_kb = o->meminfo_exact ? 0 :
 		(uint64_t)m.ncpus * (uint64_t)(most > 0 ? most - 1 : 0) * page_kb;
-	o->rss_slack_pages = 0;	/* exact counters, until the profile says otherwise */
+	o->rss_slack_pages = rss_slack(p, m.ncpus);
 	o->score_slack = ovc_cmp_score_slack(p->score ? (int)p->score->rule : OVC_SCORE_SHIFTED,
 					     o->rss_slack_pages, m.ram);
 }

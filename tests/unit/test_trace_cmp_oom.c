@@ -335,8 +335,18 @@ static void test_score_slack(void **state)
 	assert_int_equal(ovc_cmp_score_slack(OVC_SCORE_SHIFTED, 5, 0), 5 * 2000 / 3 + 1 + 1);
 	assert_int_equal(ovc_cmp_score_slack(OVC_SCORE_SHIFTED, UINT64_MAX, TP), UINT64_MAX);
 	assert_int_equal(ovc_profile_for("6.12", &p, NULL), 0);
+	/* 6.12, 1 CPU: batch max(32, 2) = 32, 31 pages of each of 4 counters
+	 * unfolded = 124; ceil(124 * 2000 / (3 * 120324)) + 1 = 2 */
 	ovc_cmp_opts_for(&o, &p, 481296, 1, 4096);
-	assert_int_equal(o.rss_slack_pages, 0);	/* filled from the profile later */
+	assert_int_equal(o.rss_slack_pages, 124);
+	assert_int_equal(o.score_slack, 2);
+	/* 20 CPUs: batch 40, 20 * 39 * 4 = 3120 */
+	ovc_cmp_opts_for(&o, &p, 481296, 20, 4096);
+	assert_int_equal(o.rss_slack_pages, 3120);
+	/* 6.1: the tasks fold their counters before /proc is read */
+	assert_int_equal(ovc_profile_for("6.1", &p, NULL), 0);
+	ovc_cmp_opts_for(&o, &p, 481296, 1, 4096);
+	assert_int_equal(o.rss_slack_pages, 0);
 	assert_int_equal(o.score_slack, 0);
 }
 
