@@ -85,6 +85,7 @@ int ovc_execve(struct ovc_machine *m, int tid, const struct ovc_image *img,
 	old = t->mm;
 	t->mm = mm;
 	t->in_vfork = 0;
+	t->mlock_future = 0;	/* the new mm's def_flags are empty (mm_init) */
 	{
 		int64_t before = ovc_pcpu_sum(&m->committed);
 

@@ -89,6 +89,9 @@ static int copy_mm(struct ovc_machine *m, int tid, struct ovc_result *r)
 		return -OVC_E_NOMEM;
 	}
 	m->tasks[r->child].mm = mm;
+	/* mm_init() keeps only VM_NOHUGEPAGE of the parent's def_flags: the
+	 * child does not inherit mlockall(MCL_FUTURE) (kernel/fork.c) */
+	m->tasks[r->child].mlock_future = 0;
 	return 0;
 }
 

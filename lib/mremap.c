@@ -77,7 +77,7 @@ static int grow(struct ovc_machine *m, struct ovc_task *t, struct ovc_vma *v,
 	}
 	if (flags & OVC_MREMAP_FIXED) {
 		unmap_range(m, t, to, to + len, 0, r);
-	} else if (ovc_itree_gap_topdown(&mm->vmas, len, OVC_MMAP_MIN, mm->mmap_base, &to)) {
+	} else if (get_unmapped_area(m, mm, v->flags, v->obj, 0, len, &to)) {
 		uncharge(m, t, charged, r);
 		return refuse(r, ENOMEM, OVC_CAUSE_NO_SPACE);
 	}
