@@ -480,6 +480,15 @@ static void sb_limit_value(struct why *w, enum nums nums, uint64_t v)
 		sb_add(&w->b, "%s", ovc_render_kb(kb(w, v), tmp, sizeof(tmp)));
 }
 
+/* The mlock refusals that are not mlock_future_check's EAGAIN. */
+static const struct cause_row mlock_eperm = {
+	"can_do_mlock", "RLIMIT_MEMLOCK is 0 and the task lacks CAP_IPC_LOCK", NULL, NULL, NUM_NONE
+};
+static const struct cause_row mlockall_enomem = {
+	"sys_mlockall", "the task maps ", ", above RLIMIT_MEMLOCK ",
+	", and it lacks CAP_IPC_LOCK (MCL_CURRENT locks every mapping)", NUM_PAGES
+};
+
 static void explain_other(struct why *w)
 {
 	const struct ovc_result *r = w->r;
@@ -487,6 +496,11 @@ static void explain_other(struct why *w)
 
 	if ((size_t)r->cause < sizeof(cause_table) / sizeof(cause_table[0]))
 		row = &cause_table[r->cause];
+	if (r->cause == OVC_CAUSE_MLOCK && r->err == EPERM)
+		row = &mlock_eperm;
+	else if (r->cause == OVC_CAUSE_MLOCK && r->err == ENOMEM && w->op &&
+		 strcmp(w->op, "mlockall") == 0)
+		row = &mlockall_enomem;
 	if (w->op)
 		sb_add(&w->b, "%s: ", w->op);
 	if (!row || !row->text) {
