@@ -13,6 +13,7 @@
  * Units: pages; badness in the era's unit.
  */
 #include <stdint.h>
+#include <stdlib.h>
 
 #include "oom_internal.h"
 
@@ -25,6 +26,10 @@ int find_task_mm(const struct ovc_machine *m, int tid)
 
 	if (t->state == OVC_TASK_RUNNING && t->mm)
 		return tid;
+	/* No other running task in the group (a kernel thread, an exited
+	 * process): nothing to find, without a walk of the task table. */
+	if (m->tasks[t->leader].live_threads == (t->state == OVC_TASK_RUNNING))
+		return -1;
 	for (size_t i = 0; i < m->ntasks; i++)
 		if (m->tasks[i].leader == t->leader && m->tasks[i].state == OVC_TASK_RUNNING &&
 		    m->tasks[i].mm)
@@ -72,12 +77,51 @@ static uint64_t group_cpu_ms(const struct ovc_machine *m, int leader)
 	return ms;
 }
 
+int legacy_sums_fill(const struct ovc_machine *m, struct legacy_sums *s)
+{
+	s->children_vm = calloc(m->ntasks ? m->ntasks : 1, sizeof(*s->children_vm));
+	s->cpu_ms = calloc(m->ntasks ? m->ntasks : 1, sizeof(*s->cpu_ms));
+	if (!s->children_vm || !s->cpu_ms) {
+		legacy_sums_free(s);
+		return -1;
+	}
+	for (size_t i = 0; i < m->ntasks; i++) {
+		const struct ovc_task *c = &m->tasks[i];
+		int pm;
+
+		s->cpu_ms[c->leader] += c->cpu_time_ms;
+		if (c->parent < 0 || c->parent == (int)i || c->state != OVC_TASK_RUNNING || !c->mm)
+			continue;
+		pm = find_task_mm(m, c->parent);
+		if (pm < 0 || m->tasks[pm].mm != c->mm)
+			s->children_vm[c->parent] += c->mm->total_vm / 2 + 1;
+	}
+	return 0;
+}
+
+const struct legacy_sums *legacy_sums_for(const struct ovc_machine *m, struct legacy_sums *s)
+{
+	*s = (struct legacy_sums){ 0 };
+	if (m->profile.oom->badness != OVC_BADNESS_LEGACY &&
+	    m->profile.score->rule != OVC_SCORE_RAW)
+		return NULL;
+	return legacy_sums_fill(m, s) ? NULL : s;
+}
+
+void legacy_sums_free(struct legacy_sums *s)
+{
+	free(s->children_vm);
+	free(s->cpu_ms);
+	s->children_vm = s->cpu_ms = NULL;
+}
+
 /* The inputs badness() reads from the task besides its mm. */
 static void legacy_inputs(const struct ovc_machine *m, const struct ovc_task *p,
-			  const struct ovc_mm *mm, struct ovc_badness *b)
+			  const struct ovc_mm *mm, const struct legacy_sums *s,
+			  struct ovc_badness *b)
 {
-	b->children_vm = children_vm(m, p->leader, mm);
-	b->cpu_time = group_cpu_ms(m, p->leader) >> (SHIFT_HZ + 3);
+	b->children_vm = s ? s->children_vm[p->leader] : children_vm(m, p->leader, mm);
+	b->cpu_time = (s ? s->cpu_ms[p->leader] : group_cpu_ms(m, p->leader)) >> (SHIFT_HZ + 3);
 	b->run_time = m->uptime_s >= p->start_s ? (m->uptime_s - p->start_s) >> 10 : 0;
 	b->niced = p->nice > 0;
 	b->cap_div = 1;
@@ -197,7 +241,7 @@ static enum ovc_oom_skip skip_reason(const struct ovc_machine *m, int tid, int m
 }
 
 static void inputs(const struct ovc_machine *m, const struct ovc_task *t,
-		   const struct ovc_mm *mm, struct ovc_badness *b)
+		   const struct ovc_mm *mm, const struct legacy_sums *s, struct ovc_badness *b)
 {
 	b->rss = mm_rss(mm);
 	b->swapents = mm->swapents;
@@ -208,7 +252,7 @@ static void inputs(const struct ovc_machine *m, const struct ovc_task *t,
 	b->adj = b->rule == OVC_BADNESS_LEGACY ? t->oom_adj : t->oom_score_adj;
 	b->base = (int64_t)(b->rss + b->swapents + b->pgtables);
 	if (b->rule == OVC_BADNESS_LEGACY)
-		legacy_inputs(m, &m->tasks[t->leader], mm, b);
+		legacy_inputs(m, &m->tasks[t->leader], mm, s, b);
 }
 
 int64_t ovc_oom_badness_formula(struct ovc_badness *b)
@@ -230,6 +274,12 @@ int64_t ovc_oom_badness_formula(struct ovc_badness *b)
 int64_t ovc_oom_badness(const struct ovc_machine *m, int tid, int memcg,
 			uint64_t totalpages, struct ovc_badness *b)
 {
+	return oom_badness_sums(m, tid, memcg, totalpages, NULL, b);
+}
+
+int64_t oom_badness_sums(const struct ovc_machine *m, int tid, int memcg, uint64_t totalpages,
+			 const struct legacy_sums *s, struct ovc_badness *b)
+{
 	int mmt;
 
 	*b = (struct ovc_badness){ .rule = m->profile.oom->badness, .totalpages = totalpages };
@@ -240,7 +290,7 @@ int64_t ovc_oom_badness(const struct ovc_machine *m, int tid, int memcg,
 	}
 	mmt = find_task_mm(m, tid);
 	if (mmt >= 0)
-		inputs(m, &m->tasks[tid], m->tasks[mmt].mm, b);
+		inputs(m, &m->tasks[tid], m->tasks[mmt].mm, s, b);
 	b->skip = skip_reason(m, tid, mmt, memcg);
 	if (b->skip != OVC_OOM_ELIGIBLE)
 		return b->points;
@@ -252,18 +302,24 @@ int64_t ovc_oom_badness(const struct ovc_machine *m, int tid, int memcg,
  */
 
 /* 2.6.32: badness(task->group_leader, uptime), with no eligibility test. */
-static uint64_t oom_score_v2_6_32(const struct ovc_machine *m, int tid)
+static uint64_t oom_score_v2_6_32(const struct ovc_machine *m, int tid,
+				  const struct legacy_sums *s)
 {
 	int leader = m->tasks[tid].leader, mmt = find_task_mm(m, leader);
 	struct ovc_badness b = { .rule = OVC_BADNESS_LEGACY };
 
 	if (mmt < 0)
 		return 0;
-	inputs(m, &m->tasks[leader], m->tasks[mmt].mm, &b);
+	inputs(m, &m->tasks[leader], m->tasks[mmt].mm, s, &b);
 	return (uint64_t)ovc_oom_badness_formula(&b);
 }
 
 uint64_t ovc_oom_score(const struct ovc_machine *m, int tid)
+{
+	return oom_score_sums(m, tid, NULL);
+}
+
+uint64_t oom_score_sums(const struct ovc_machine *m, int tid, const struct legacy_sums *s)
 {
 	uint64_t tp = m->ram + m->phys.swap_total;
 	struct ovc_badness b;
@@ -272,8 +328,8 @@ uint64_t ovc_oom_score(const struct ovc_machine *m, int tid)
 	if (tid < 0 || (size_t)tid >= m->ntasks || m->tasks[tid].state != OVC_TASK_RUNNING)
 		return 0;
 	if (m->profile.score->rule == OVC_SCORE_RAW)
-		return oom_score_v2_6_32(m, tid);
-	p = ovc_oom_badness(m, tid, -1, tp, &b);
+		return oom_score_v2_6_32(m, tid, s);
+	p = oom_badness_sums(m, tid, -1, tp, s, &b);
 	switch (m->profile.score->rule) {
 	case OVC_SCORE_PERMILLE:	/* already 0..1000 */
 		return (uint64_t)p;

@@ -79,9 +79,14 @@ void oom_event_rows(struct ovc_machine *m, struct ovc_oom_event *ev, const struc
 	ev->rows = n ? calloc(n, sizeof(*ev->rows)) : NULL;
 	if (n && !ev->rows)
 		OVC_BUG("out of memory for an OOM report");
+	struct legacy_sums s;
+	const struct legacy_sums *use = n ? legacy_sums_for(m, &s) : NULL;
+
 	for (size_t i = 0; i < m->ntasks; i++)
 		if (listed(m, (int)i, oc))
-			oom_candidate(m, (int)i, oc->memcg, oc->totalpages, &ev->rows[ev->nrows++]);
+			oom_candidate(m, (int)i, oc->memcg, oc->totalpages, use, &ev->rows[ev->nrows++]);
+	if (use)
+		legacy_sums_free(&s);
 }
 
 struct ovc_oom_kill *oom_event_kill(struct ovc_oom_event *ev)

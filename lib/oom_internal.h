@@ -88,6 +88,22 @@ uint64_t mm_rss(const struct ovc_mm *mm);
 /* The "not a candidate" value of this era's badness (0, or INT64_MIN). */
 int64_t badness_none(const struct ovc_machine *m);
 
+/* The legacy (2.6.32) badness's per-process sums, for every task at once:
+ * Σ children's total_vm / 2 + 1, and the group's CPU time, by leader. */
+struct legacy_sums {
+	uint64_t *children_vm, *cpu_ms;
+};
+int legacy_sums_fill(const struct ovc_machine *m, struct legacy_sums *s);
+void legacy_sums_free(struct legacy_sums *s);
+/* ovc_oom_badness() with the sums precomputed (NULL: walk the task table). */
+int64_t oom_badness_sums(const struct ovc_machine *m, int tid, int memcg, uint64_t totalpages,
+			 const struct legacy_sums *s, struct ovc_badness *b);
+/* ovc_oom_score() the same way. */
+uint64_t oom_score_sums(const struct ovc_machine *m, int tid, const struct legacy_sums *s);
+/* The sums for a scan when the era's badness needs them (2.6.32): 0 and
+ * *use set to s or NULL (not needed, or no memory: walk instead). */
+const struct legacy_sums *legacy_sums_for(const struct ovc_machine *m, struct legacy_sums *s);
+
 /* ---- oom_adj.c ---- */
 
 /* oom_adj as stored from an oom_score_adj (2.6.36's conversion). */
@@ -103,6 +119,7 @@ struct oom_ctl {
 	uint64_t totalpages;
 	int chosen;			/* task index; -1 none; -2 abort */
 	int64_t chosen_points;
+	const struct legacy_sums *sums;	/* for the scan, or NULL */
 };
 #define OOM_ABORT (-2)
 
@@ -111,7 +128,7 @@ void select_bad_process(const struct ovc_machine *m, struct oom_ctl *oc);
 int sacrifice_child(const struct ovc_machine *m, const struct oom_ctl *oc, int victim);
 /* Fill a report row for the process of tid. */
 void oom_candidate(const struct ovc_machine *m, int tid, int memcg, uint64_t totalpages,
-		   struct ovc_oom_candidate *c);
+		   const struct legacy_sums *s, struct ovc_oom_candidate *c);
 /* Is tid a process: a thread-group leader (possibly exited, threads alive)? */
 int process_task(const struct ovc_machine *m, int tid);
 

@@ -32,11 +32,12 @@ int process_task(const struct ovc_machine *m, int tid)
 
 static int killed_pending(const struct ovc_machine *m, int leader)
 {
-	for (size_t i = 0; i < m->ntasks; i++)
-		if (m->tasks[i].leader == leader && m->tasks[i].oom_killed &&
-		    m->tasks[i].state == OVC_TASK_RUNNING)
-			return 1;
-	return 0;
+	int c = m->current;
+
+	/* task_oom_kill() exits every killed thread at once except current:
+	 * only current can be killed and still running. */
+	return c >= 0 && m->tasks[c].leader == leader && m->tasks[c].oom_killed &&
+	       m->tasks[c].state == OVC_TASK_RUNNING;
 }
 
 /* Is pts a better choice than what oc holds, by the era's rule? */
@@ -61,7 +62,7 @@ static int better(const struct ovc_machine *m, const struct oom_ctl *oc, int64_t
 static int evaluate(const struct ovc_machine *m, struct oom_ctl *oc, int p)
 {
 	struct ovc_badness b;
-	int64_t pts = ovc_oom_badness(m, p, oc->memcg, oc->totalpages, &b);
+	int64_t pts = oom_badness_sums(m, p, oc->memcg, oc->totalpages, oc->sums, &b);
 
 	if (b.skip != OVC_OOM_ELIGIBLE && b.skip <= OVC_OOM_SKIP_NO_MM)
 		return 0;	/* oom_unkillable_task, or no mm */
@@ -81,16 +82,21 @@ static int evaluate(const struct ovc_machine *m, struct oom_ctl *oc, int p)
 
 void select_bad_process(const struct ovc_machine *m, struct oom_ctl *oc)
 {
+	struct legacy_sums s;
+
 	oc->chosen = -1;
 	oc->chosen_points = badness_none(m);
+	oc->sums = legacy_sums_for(m, &s);
 	for (size_t i = 0; i < m->ntasks; i++) {
 		if (!process_task(m, (int)i))
 			continue;
 		if (evaluate(m, oc, (int)i)) {
 			oc->chosen = OOM_ABORT;
-			return;
+			break;
 		}
 	}
+	oc->sums = NULL;
+	legacy_sums_free(&s);
 }
 
 /* ------------------------------------------------------------------
@@ -165,7 +171,7 @@ int sacrifice_child(const struct ovc_machine *m, const struct oom_ctl *oc, int v
  */
 
 void oom_candidate(const struct ovc_machine *m, int tid, int memcg, uint64_t totalpages,
-		   struct ovc_oom_candidate *c)
+		   const struct legacy_sums *s, struct ovc_oom_candidate *c)
 {
 	int mt = find_task_mm(m, tid);
 	const struct ovc_task *t = &m->tasks[mt >= 0 ? mt : tid];
@@ -186,8 +192,8 @@ void oom_candidate(const struct ovc_machine *m, int tid, int memcg, uint64_t tot
 		c->pgtables_bytes = ovc_mm_pgtables_bytes(m, mm);
 		c->nr_ptes = c->pgtables_bytes >> m->page_shift;
 	}
-	ovc_oom_badness(m, tid, memcg, totalpages, &c->b);
-	c->oom_score = ovc_oom_score(m, tid);
+	oom_badness_sums(m, tid, memcg, totalpages, s, &c->b);
+	c->oom_score = oom_score_sums(m, tid, s);
 }
 
 /* A process with a live thread (a kernel thread has no mm but is listed). */
@@ -201,21 +207,26 @@ size_t ovc_oom_rank(const struct ovc_machine *m, int memcg, struct ovc_oom_candi
 		    size_t cap, int *chosen)
 {
 	struct oom_ctl oc = { .current = -1, .memcg = memcg };
+	struct legacy_sums s;
+	const struct legacy_sums *use;
 	size_t n = 0;
 
 	oc.totalpages = memcg >= 0 ? ovc_memcg_totalpages(m, memcg) : m->ram + m->phys.swap_total;
 	select_bad_process(m, &oc);
 	if (chosen)
 		*chosen = -1;
+	use = cap ? legacy_sums_for(m, &s) : NULL;
 	for (size_t i = 0; i < m->ntasks; i++) {
 		if (!live_process(m, (int)i))
 			continue;
 		if (n < cap) {
-			oom_candidate(m, (int)i, memcg, oc.totalpages, &rows[n]);
+			oom_candidate(m, (int)i, memcg, oc.totalpages, use, &rows[n]);
 			if (chosen && oc.chosen == (int)i)
 				*chosen = (int)n;
 		}
 		n++;
 	}
+	if (use)
+		legacy_sums_free(&s);
 	return n;
 }

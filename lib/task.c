@@ -91,6 +91,7 @@ int ovc_task_create(struct ovc_machine *m, const struct ovc_task_spec *s,
 	t->cpu = m->ncpus ? s->cpu % m->ncpus : 0;
 	t->kthread = s->kthread != 0;
 	t->state = OVC_TASK_RUNNING;
+	t->live_threads = 1;
 	t->rlim.as = t->rlim.data = t->rlim.stack = OVC_UNLIMITED;
 	t->rlim.memlock = 8ull << 20;	/* the usual 8 MiB default */
 	set_comm(t, s->comm ? s->comm : "task");
@@ -118,6 +119,7 @@ int task_clone(struct ovc_machine *m, int parent, int *tid, struct ovc_err *e)
 	t->oom_origin = 0;
 	t->cpu_time_ms = 0;
 	t->start_s = m->uptime_s;
+	t->live_threads = 1;
 	return 0;
 }
 
@@ -136,6 +138,8 @@ int ovc_clone_thread(struct ovc_machine *m, int tid, struct ovc_result *r)
 	t = &m->tasks[tid];
 	c = &m->tasks[r->child];
 	c->leader = t->leader;
+	c->live_threads = 0;
+	m->tasks[t->leader].live_threads++;
 	c->parent = t->parent;
 	c->mm = t->mm;
 	c->mm->users++;
@@ -156,6 +160,7 @@ int ovc_exit(struct ovc_machine *m, int tid, struct ovc_result *r)
 	t->mm = NULL;
 	t->in_vfork = 0;
 	t->state = OVC_TASK_EXITED;
+	m->tasks[t->leader].live_threads--;
 	r->delta = ovc_pcpu_sum(&m->committed) - before;
 	return 0;
 }

@@ -137,6 +137,7 @@ struct ovc_task {
 	int16_t oom_score_adj_min;	/* lowest value it may set without CAP_SYS_RESOURCE */
 	uint8_t oom_origin;	/* PF_OOM_ORIGIN / oom_task_origin(): swapoff, KSM unmerge */
 	uint8_t oom_killed;	/* killed by the OOM killer (SIGKILL sent) */
+	uint32_t live_threads;	/* on a leader: tasks of its group still running */
 };
 
 struct ovc_sysctl {
