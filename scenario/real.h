@@ -79,6 +79,11 @@ struct ovc_real_image {
 	size_t nvmas;
 	struct ovc_real_run *runs;	/* resident and swapped pages, in address order */
 	size_t nruns;
+	/* A forked child's copy of its parent's image: vmas are the parent's,
+	 * runs the child's own pages after the fork, and the mirror names the
+	 * VMAs as the image of line base_line (CHILD:_img<base_line>_K). */
+	uint8_t forked;
+	unsigned base_line;
 };
 
 /* The machine as measured before the scenario's boot sysctls. */

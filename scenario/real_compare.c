@@ -192,7 +192,8 @@ static int is_boot_sysctl(const struct sc_stmt *st)
 	return st->setup && (st->op == SC_SYSCTL || st->op == SC_HUGEPAGES);
 }
 
-/* A task line with its image after it; an exec line as its image's shape. */
+/* A task line with its image after it, a fork with the child's own pages
+ * of it; an exec line as its image's shape. */
 static int put_stmt(struct ovc_real_mirror *mr, const struct sc_stmt *st,
 		    const struct ovc_real_info *info)
 {
@@ -207,9 +208,9 @@ static int put_stmt(struct ovc_real_mirror *mr, const struct sc_stmt *st,
 			return r;	/* else no shape: the line as written */
 	}
 	r = put_line(mr, st->text, strlen(st->text), st->line, st->setup);
-	if (r < 0 || st->op != SC_TASKLINE || !img)
+	if (r < 0 || !img || (st->op != SC_TASKLINE && !(st->op == SC_FORK && img->forked)))
 		return r;
-	text = image_text(img, 1);
+	text = image_text(img, !img->forked);
 	if (!text)
 		return -OVC_E_NOMEM;
 	r = put_lines(mr, text, 0, 0);

@@ -178,6 +178,30 @@ static void exec_shape(const struct ovc_real_image *img, uint64_t kb[4])
 	}
 }
 
+/* A forked child's own pages in its copy of the image: the pages fork
+ * shared with the parent are the model's copy already; file pages read
+ * and pages the child wrote since (its own, not shared) are touched in
+ * the child's copy of the parent's regions (real_task.c keeps only runs
+ * in VMAs the parent's mirror named). */
+static size_t fork_lines(const struct ovc_real_image *img, char *buf, size_t n)
+{
+	size_t len = 0;
+
+	add(buf, n, &len, "# pages of task %s's copy of the image after the fork (line %u, pid %d)\n",
+	    img->task, img->line, img->pid);
+	for (size_t i = 0; i < img->nruns; i++) {
+		const struct ovc_real_run *r = &img->runs[i];
+		const struct ovc_real_vma *v = &img->vmas[r->vma];
+
+		if (r->kind == OVC_PAGE_SWAP)
+			continue;
+		add(buf, n, &len, "touch %s:_img%u_%u off=%llu len=%llu%s\n", img->task, img->base_line,
+		    (unsigned)r->vma, ull(r->start - v->start), ull(r->end - r->start),
+		    r->kind == OVC_PAGE_FILE ? " read" : "");
+	}
+	return len;
+}
+
 size_t ovc_real_image_lines(const struct ovc_real_image *img, char *buf, size_t n)
 {
 	uint64_t file_end = 0, shape[4];
@@ -185,6 +209,8 @@ size_t ovc_real_image_lines(const struct ovc_real_image *img, char *buf, size_t 
 
 	if (n)
 		buf[0] = '\0';
+	if (img->forked)
+		return fork_lines(img, buf, n);
 	add(buf, n, &len, "# image of task %s (line %u, pid %d): %llu VMAs, committed %llu kB,"
 	    " VmSize %llu kB, VmRSS %llu kB\n", img->task, img->line, img->pid,
 	    ull(img->map_count), ull(img->committed_kb), ull(img->vmsize_kb), ull(img->rss_kb));

@@ -21,6 +21,7 @@
 #include <sched.h>
 #include <setjmp.h>
 #include <signal.h>
+#include <stddef.h>
 #include <string.h>
 #include <sys/ipc.h>
 #include <sys/mman.h>
@@ -54,6 +55,9 @@ static struct {
 /* The touch in progress, for the SIGSEGV/SIGBUS handler: the one global
  * a signal handler needs. */
 static sigjmp_buf *volatile fault_jump;
+
+/* A task process of ovc exec (not a test's): keep the image steady. */
+static int serve_steady;
 
 struct srv {
 	int sock;		/* this server's channel */
@@ -148,15 +152,36 @@ static void fault_in_line(const char *l, const char *end)
 	}
 }
 
-/* Runs single-threaded at start, before any command. */
-static void steady_footprint(void)
+/* A forked child's line: the read-only mappings of the ovc binary (its
+ * text and constants) read again. fork copies no page-table entries of a
+ * VMA without anonymous pages (copy_page_range, vma_needs_copy), so the
+ * child would fault its text back in bit by bit as it runs commands;
+ * reading it all now makes the child's image what ovc exec measures
+ * after the fork. Nothing else is touched: the scenario's own mappings
+ * must stay as the fork left them. */
+static void fault_in_exe_line(const char *l, const char *end, const char *exe)
+{
+	const char *p = l;
+	size_t n = strlen(exe);
+	uint64_t s = hex_field(&p), e;
+
+	if (*p++ != '-' || !n || (size_t)(end - l) <= n || end[-(ptrdiff_t)n - 1] != ' ' ||
+	    memcmp(end - n, exe, n) != 0)
+		return;
+	e = hex_field(&p);
+	if (*p++ != ' ' || end - p < 4 || p[0] != 'r' || p[1] == 'w')
+		return;
+	for (uint64_t a = s; a < e; a += 4096)
+		(void)*(volatile char *)(uintptr_t)a;
+}
+
+/* Every complete line of /proc/self/maps to fn (exe: for fn). */
+static void walk_maps(void (*fn)(const char *l, const char *end, const char *exe), const char *exe)
 {
 	char buf[4096];
 	size_t have = 0;
-	int fd;
+	int fd = open("/proc/self/maps", O_RDONLY | O_CLOEXEC);
 
-	grow_stack();
-	fd = open("/proc/self/maps", O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return;
 	for (;;) {
@@ -167,7 +192,7 @@ static void steady_footprint(void)
 			break;
 		have += (size_t)n;
 		while ((nl = memchr(l, '\n', have - (size_t)(l - buf)))) {
-			fault_in_line(l, nl);
+			fn(l, nl, exe);
 			l = nl + 1;
 		}
 		have -= (size_t)(l - buf);
@@ -176,6 +201,32 @@ static void steady_footprint(void)
 			have = 0;
 	}
 	close(fd);
+}
+
+static void fault_in_any(const char *l, const char *end, const char *exe)
+{
+	(void)exe;
+	fault_in_line(l, end);
+}
+
+/* Runs single-threaded at start, before any command. */
+static void steady_footprint(void)
+{
+	grow_stack();
+	walk_maps(fault_in_any, NULL);
+	settle_rss();
+}
+
+/* In a forked child, before it says hello. */
+static void steady_child(void)
+{
+	char exe[256];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+
+	if (n <= 0)
+		return;
+	exe[n] = '\0';
+	walk_maps(fault_in_exe_line, exe);
 	settle_rss();
 }
 
@@ -516,6 +567,8 @@ static int h_fork(struct srv *v, const struct real_msg *m, int fd, struct real_r
 	if (pid == 0) {
 		close(v->sock);
 		v->sock = fd;
+		if (serve_steady)
+			steady_child();
 		hello(fd);
 		return 1;	/* no reply on the new channel: the hello is it */
 	}
@@ -658,6 +711,7 @@ int ovc_real_serve(int fd, int steady)
 	sigaction(SIGSEGV, &sa, NULL);
 	sigaction(SIGBUS, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
+	serve_steady = steady;
 	if (steady)
 		steady_footprint();
 	hello(fd);

@@ -352,6 +352,72 @@ static int vfork_wait(struct ovc_real *X, int tix, int name, int ctl, struct rea
 	return 0;
 }
 
+/* The latest image record of task tix (made, exec'd or forked), or -1. */
+static int image_of(const struct ovc_real *X, int tix)
+{
+	const char *nm = X->s->names[X->tasks[tix].name].name;
+
+	for (size_t i = X->info->nimages; i-- > 0;)
+		if (strcmp(X->info->images[i].task, nm) == 0)
+			return (int)i;
+	return -1;
+}
+
+/* Keep the child's runs in VMAs the mirror names: those where the parent
+ * had pages, and RELRO ones (real_machine.c mirror_vma). */
+static void keep_named(struct ovc_real_image *img, const struct ovc_real_image *parent)
+{
+	size_t k = 0;
+
+	for (size_t i = 0; i < img->nruns; i++) {
+		const struct ovc_real_vma *v = &img->vmas[img->runs[i].vma];
+		int named = v->account && v->perms[1] != 'w';
+
+		for (size_t j = 0; j < parent->nruns && !named; j++)
+			named = parent->runs[j].vma == img->runs[i].vma;
+		if (named)
+			img->runs[k++] = img->runs[i];
+	}
+	img->nruns = k;
+}
+
+/* After a fork: the child's pages in its copy of the parent's image (the
+ * page-table entries fork copied, the text it read again, the stack it
+ * wrote since), recorded for the mirror. */
+static int fork_image(struct ovc_real *X, int parent, int child)
+{
+	struct ovc_real_info *I = X->info;
+	int p = image_of(X, parent), r;
+	struct ovc_real_image *img;
+	struct ovc_real_vma *vmas;
+
+	if (p < 0)
+		return 0;
+	img = realloc(I->images, (I->nimages + 1) * sizeof(*img));
+	vmas = malloc((I->images[p].nvmas ? I->images[p].nvmas : 1) * sizeof(*vmas));
+	if (img)
+		I->images = img;
+	if (!img || !vmas) {
+		free(vmas);
+		return real_err(X, X->st->col, OVC_E_NOMEM, "out of memory");
+	}
+	memcpy(vmas, I->images[p].vmas, I->images[p].nvmas * sizeof(*vmas));
+	img = &I->images[I->nimages++];
+	*img = (struct ovc_real_image){ .line = X->st->line, .pid = X->tasks[child].pid,
+		.vmas = vmas, .nvmas = I->images[p].nvmas, .forked = 1,
+		.base_line = I->images[p].base_line ? I->images[p].base_line : I->images[p].line };
+	snprintf(img->task, sizeof(img->task), "%s", task_name(X, child));
+	r = real_image_pages(img->pid, img, X->page);
+	if (r == 0)
+		keep_named(img, &I->images[p]);
+	if (r == -ENOMEM)
+		return real_err(X, X->st->col, OVC_E_NOMEM, "out of memory");
+	if (r < 0)
+		real_note(X, "cannot read /proc/%d/pagemap (%s): the model will not know which"
+			  " pages of \"%s\"'s image are resident", img->pid, strerror(-r), img->task);
+	return 0;
+}
+
 int real_task_clone(struct ovc_real *X, int tix, int cmd, int name, struct real_reply *rp,
 		    int *child)
 {
@@ -372,7 +438,10 @@ int real_task_clone(struct ovc_real *X, int tix, int cmd, int name, struct real_
 		close(sv[0]);
 		return r;
 	}
-	return adopt(X, name, sv[0], tix, child);
+	r = adopt(X, name, sv[0], tix, child);
+	if (r == 0 && cmd == RC_FORK)
+		r = fork_image(X, tix, *child);
+	return r;
 }
 
 /* ---- exec, exit ---- */
