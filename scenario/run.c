@@ -89,6 +89,7 @@ int rt_step(struct run *R, int task, int tid)
 	if (!step)
 		return rt_err(R, st->col, OVC_E_NOMEM, "out of memory");
 	step->pid = t ? t->pid : 0;
+	R->step_before = ovc_committed_exact(&R->m);
 	return 0;
 }
 
@@ -110,6 +111,10 @@ int rt_done(struct run *R, int rc, const struct ovc_result *res)
 	step->commit_limit_kb = mi.commit_limit;
 	step->mem_free_kb = mi.mem_free;
 	step->committed_exact_kb = ovc_pages_to_kb(&R->m, ovc_committed_exact(&R->m));
+	/* The step's change of Committed_AS as /proc/meminfo would show it:
+	 * the call's own charges, and what went with the tasks the OOM killer
+	 * took and the shared memory given back meanwhile. */
+	step->res.delta = (int64_t)ovc_committed_exact(&R->m) - (int64_t)R->step_before;
 	return rt_oom_record(R);
 }
 

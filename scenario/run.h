@@ -38,6 +38,7 @@ struct run {
 	uint8_t have_mi;
 	uint64_t oom_dropped;		/* the OOM log's dropped count already recorded */
 	uint64_t uptime_ms;		/* the machine's clock (m.uptime_s is its seconds) */
+	uint64_t step_before;		/* exact Committed_AS (pages) when the step began */
 };
 
 /* An error at column col of the current statement; returns -code. */
