@@ -84,6 +84,11 @@ struct ovc_real_image {
 	 * VMAs as the image of line base_line (CHILD:_img<base_line>_K). */
 	uint8_t forked;
 	unsigned base_line;
+	/* Its file VMAs map the stand-in file of image file_line, declared
+	 * there (every task runs the same binary, whose pages the kernel
+	 * keeps once); 0: its own file, declared with its lines. */
+	unsigned file_line;
+	uint64_t file_size;	/* at least this size for its own file (bytes), or 0 */
 };
 
 /* The machine as measured before the scenario's boot sysctls. */

@@ -187,6 +187,25 @@ static int put_machine(struct ovc_real_mirror *mr, const struct ovc_real_info *i
 	return r;
 }
 
+/* The stand-in file's size that img needs, once its VMAs are kept apart
+ * (as they are mapped), folded into *size. */
+static int bin_size(const struct ovc_real_image *img, uint64_t *size)
+{
+	struct ovc_real_image copy = *img;
+	uint64_t end;
+
+	copy.vmas = malloc((img->nvmas ? img->nvmas : 1) * sizeof(*copy.vmas));
+	if (!copy.vmas)
+		return -OVC_E_NOMEM;
+	memcpy(copy.vmas, img->vmas, img->nvmas * sizeof(*copy.vmas));
+	keep_apart(&copy);
+	end = file_end(&copy);
+	free(copy.vmas);
+	if (end > *size)
+		*size = end;
+	return 0;
+}
+
 static int is_boot_sysctl(const struct sc_stmt *st)
 {
 	return st->setup && (st->op == SC_SYSCTL || st->op == SC_HUGEPAGES);
@@ -210,7 +229,17 @@ static int put_stmt(struct ovc_real_mirror *mr, const struct sc_stmt *st,
 	r = put_line(mr, st->text, strlen(st->text), st->line, st->setup);
 	if (r < 0 || !img || (st->op != SC_TASKLINE && !(st->op == SC_FORK && img->forked)))
 		return r;
-	text = image_text(img, !img->forked);
+	if (!img->forked) {	/* one stand-in file for the binary of every task */
+		struct ovc_real_image one = *img;
+
+		one.file_line = mr->bin_line;
+		one.file_size = mr->bin_size;
+		if (!mr->bin_line)
+			mr->bin_line = img->line;
+		text = image_text(&one, 1);
+	} else {
+		text = image_text(img, 0);
+	}
 	if (!text)
 		return -OVC_E_NOMEM;
 	r = put_lines(mr, text, 0, 0);
@@ -226,6 +255,9 @@ int ovc_real_mirror_compose(const struct ovc_scenario *s, const struct ovc_real_
 	int r;
 
 	memset(mr, 0, sizeof(*mr));
+	for (i = 0; i < info->nimages; i++)
+		if (!info->images[i].forked && bin_size(&info->images[i], &mr->bin_size) < 0)
+			return -OVC_E_NOMEM;
 	snprintf(head, sizeof(head), "# %s mirrored for the model by ovc exec --compare (kernel %s)",
 		 s->fname ? s->fname : "scenario", info->machine.release);
 	r = put_line(mr, head, strlen(head), 0, 0);

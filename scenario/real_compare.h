@@ -59,6 +59,8 @@ struct ovc_real_mirror {
 	unsigned *orig;		/* orig[k]: scenario line of composed line k + 1; 0 if inserted */
 	uint8_t *silent;	/* silent[k]: that line was setup in the scenario (no kernel step) */
 	size_t nlines, cap_lines;
+	unsigned bin_line;	/* the image whose stand-in file the later images map, or 0 */
+	uint64_t bin_size;	/* that file's size: the largest any image needs */
 };
 
 /* Compose the mirrored scenario of s from what the real run measured. */

@@ -147,7 +147,8 @@ static void mirror_vma(const struct ovc_real_image *img, size_t k, char *buf, si
 	add(buf, n, len, "mmap %s %llu %s %s", img->task, ull(v->end - v->start),
 	    prot_word(relro ? wprot : v->perms, prot), v->perms[3] == 's' ? "shared" : "private");
 	if (v->file)
-		add(buf, n, len, " file=_img%u offset=%llu", img->line, ull(v->offset));
+		add(buf, n, len, " file=_img%u offset=%llu", img->file_line ? img->file_line : img->line,
+		    ull(v->offset));
 	add(buf, n, len, " fixed=0x%llx", ull(v->start));
 	if (named)
 		add(buf, n, len, " as _img%u_%zu", img->line, k);
@@ -220,7 +221,9 @@ size_t ovc_real_image_lines(const struct ovc_real_image *img, char *buf, size_t 
 	for (k = 0; k < img->nvmas; k++)
 		if (img->vmas[k].file && img->vmas[k].offset + (img->vmas[k].end - img->vmas[k].start) > file_end)
 			file_end = img->vmas[k].offset + (img->vmas[k].end - img->vmas[k].start);
-	if (file_end)
+	if (img->file_size > file_end)
+		file_end = img->file_size;
+	if (file_end && !img->file_line)
 		add(buf, n, &len, "file _img%u %llu\n", img->line, ull(file_end));
 	for (k = 0; k < img->nvmas; k++)
 		mirror_vma(img, k, buf, n, &len);
