@@ -206,7 +206,8 @@ static int64_t oom_badness_v3_5(struct ovc_badness *b)
  * Eligibility and the dispatch
  */
 
-/* RHEL6's mm->oom_disable_count: some live process on mm is -1000. */
+/* mm->oom_disable_count (2.6.37-3.1, RHEL6): some live process on mm is
+ * -1000, by oom_score_adj or by oom_adj -17 (fs/proc/base.c counts both). */
 static int mm_disabled(const struct ovc_machine *m, const struct ovc_mm *mm)
 {
 	for (size_t i = 0; i < m->ntasks; i++)

@@ -14,8 +14,9 @@
  *    task in 2.6.32 and gives up afterwards;
  *  - the kill: a child may be sacrificed (<= 5.0); the victim's thread
  *    group gets SIGKILL; other processes on its mm are killed (not in
- *    2.6.32; 2.6.36-4.7 spare OOM_SCORE_ADJ_MIN ones; 4.8+ spare only init
- *    and kernel threads); 4.19+ kills the victim's whole cgroup when
+ *    2.6.32 and 2.6.36; all of them in 2.6.37-3.1 and RHEL6; 3.2-4.7
+ *    spare OOM_SCORE_ADJ_MIN ones; 4.8+ spare only init and kernel
+ *    threads); 4.19+ kills the victim's whole cgroup when
  *    memory.oom.group is set on it or an ancestor inside the OOM domain.
  * A killed task exits at once (its mm goes with its last user, giving back
  * its Committed_AS charge): the reaper and exit are not separate steps.
@@ -152,14 +153,20 @@ static uint32_t kill_recorded(struct ovc_machine *m, struct ovc_oom_event *ev, s
 	return 1;
 }
 
-/* Should sharer p of the victim's mm be killed in this era? */
+/* Should sharer p of the victim's mm be killed in this era? 2.6.32 and
+ * 2.6.36 oom_kill_task() kill the victim alone; 2.6.37-3.1 (and RHEL6)
+ * kill every other process on the mm, which cannot hold a -1000 one since
+ * oom_disable_count kept such an mm from being chosen (init, which the
+ * forced SIGKILL would take down too, is left out: the model has no such
+ * panic); 3.2-4.7 spare -1000 ones; 4.8+ spare only init. */
 static int kill_sharer(const struct ovc_machine *m, const struct ovc_task *p)
 {
 	switch (m->profile.oom->kill_sharers) {
 	case 1:
 		return !p->kthread && p->oom_score_adj != OVC_OOM_SCORE_ADJ_MIN;
-	case 2:
-		return !p->kthread && p->pid != 1;	/* init pins the mm instead */
+	case 2:		/* init pins the mm instead (kill_sharers() notes it) */
+	case 3:
+		return !p->kthread && p->pid != 1;
 	default:
 		return 0;
 	}

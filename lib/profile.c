@@ -168,8 +168,21 @@ static const struct ovc_oom_era oom_table[] = {
 	    "mm/oom_kill.c badness, select_bad_process, oom_kill_process (2.6.32, zybsyzlz/linux-2.6.32)" },
 	  OVC_BADNESS_LEGACY, 1, 0, 0, 0, 0, 0, 0, 0, 0, 1 },
 	{ { KV(2, 6, 36), "2.6.36",
-	    "badness rewrite (David Rientjes, a63d83f427fb): rss+ptes+swap per mille, root -30, highest child sacrificed",
-	    "mm/oom_kill.c oom_badness (commit a63d83f427fb; RHEL6 backport read in functor/linux-2.6.32-642.6.2.el6)" },
+	    "badness rewrite (David Rientjes, a63d83f427fb): rss+ptes+swap per mille, root -30, highest child sacrificed; only the victim is killed",
+	    "mm/oom_kill.c oom_badness, oom_kill_task (2.6.36, galeksandrp-keenetic/linux-2.6.36)" },
+	  OVC_BADNESS_PERMILLE, 2, 0, 0, 0, 0, 0, 0, 0, 1, 1 },
+	/* 2.6.37: 3d5992d2ac7d (Ying Han) adds mm->oom_disable_count, tested in
+	 * oom_badness; 1e99bad0d9c1 makes oom_kill_task SIGKILL every other
+	 * process on the victim's mm, with no oom_score_adj exception (there
+	 * can be no -1000 one: the count would have made the mm unkillable). */
+	{ { KV(2, 6, 37), "2.6.37",
+	    "per-mm oom_disable_count: an mm with a -1000 user is not a candidate; every other process on the victim's mm is killed",
+	    "mm/oom_kill.c oom_badness, oom_kill_task; fs/proc/base.c oom_score_adj_write (commits 3d5992d2ac7d, 1e99bad0d9c1; 3.0 text, RHEL6 backport functor/linux-2.6.32-642.6.2.el6)" },
+	  OVC_BADNESS_PERMILLE, 2, 0, 0, 3, 1, 0, 0, 0, 1, 1 },
+	/* 3.2: c9f01245b6a7 drops the count; the sharer loop skips -1000 ones. */
+	{ { KV(3, 2, 0), "3.2",
+	    "oom_disable_count removed (c9f01245b6a7): a -1000 process no longer shields its mm's other users and is itself spared when they die",
+	    "mm/oom_kill.c oom_badness, oom_kill_task (patch 'oom: remove oom_disable_count', David Rientjes, Aug 2011, merged for 3.2)" },
 	  OVC_BADNESS_PERMILLE, 2, 0, 0, 1, 0, 0, 0, 0, 1, 1 },
 	{ { KV(3, 5, 0), "3.5",
 	    "badness in pages, oom_score_adj scaled by totalpages/1000, root adj -30 (Rientjes, May 2012)",
@@ -208,10 +221,14 @@ static const struct ovc_oom_era oom_table[] = {
 	    "mm/oom_kill.c pagefault_out_of_memory (commit 60e2793d440a, Michal Hocko; spec §6.1)" },
 	  OVC_BADNESS_SIGNED, 0, 1, 0, 2, 0, 1, 1, 1, 1, 0 },
 	/* vendor */
+	/* RHEL6 has the 2.6.37 rules (checked in oom_badness, oom_kill_task,
+	 * oom_score_adj_write): oom_disable_count, every sharer killed with a
+	 * "Kill process ... sharing same memory" line, no in_vfork() test, and
+	 * an oom_score_adj write changes only the written process. */
 	{ { KV(2, 6, 32), "rhel6",
-	    "RHEL6 carries the 2.6.36 rewrite: per-mille badness, highest-child sacrifice, first maximum wins, per-mm oom_disable_count",
-	    "mm/oom_kill.c oom_badness, select_bad_process, oom_kill_task (2.6.32-642.6.2.el6, functor)" },
-	  OVC_BADNESS_PERMILLE, 2, 0, 0, 2, 1, 0, 0, 0, 1, 1 },
+	    "RHEL6 carries the 2.6.36 rewrite and the 2.6.37 per-mm rules: per-mille badness, highest-child sacrifice, first maximum wins, oom_disable_count, every sharer killed",
+	    "mm/oom_kill.c oom_badness, select_bad_process, oom_kill_task; fs/proc/base.c oom_score_adj_write (2.6.32-642.6.2.el6, functor)" },
+	  OVC_BADNESS_PERMILLE, 2, 0, 0, 3, 1, 0, 0, 0, 1, 1 },
 };
 
 /* ------------------------------------------------------------------

@@ -103,9 +103,11 @@ struct ovc_oom_era {
 	uint8_t child_sacrifice;	/* 0 none, 1 first child (2.6.32), 2 highest child */
 	uint8_t ties_last;		/* an equal later task replaces the chosen one */
 	uint8_t leader_ties;		/* equal scores keep a thread-group leader (3.14-5.2) */
-	uint8_t kill_sharers;		/* other processes on the victim's mm: 0 spared (2.6.32),
-					 * 1 killed unless OOM_SCORE_ADJ_MIN (2.6.36), 2 all but init (4.8) */
-	uint8_t shared_disable;		/* one -1000 sharer makes the whole mm unkillable (RHEL6) */
+	uint8_t kill_sharers;		/* other processes on the victim's mm: 0 spared (2.6.32,
+					 * 2.6.36), 1 killed unless OOM_SCORE_ADJ_MIN (3.2),
+					 * 2 all but init (4.8), 3 all, none spared (2.6.37, RHEL6) */
+	uint8_t shared_disable;		/* mm->oom_disable_count: one -1000 process on an mm makes
+					 * every process on it unkillable (2.6.37-3.1, RHEL6) */
 	uint8_t skip_vfork;		/* in_vfork() tasks are not candidates (4.8) */
 	uint8_t adj_mm_wide;		/* an oom_score_adj write reaches every process on the mm (4.8) */
 	uint8_t oom_group;		/* memory.oom.group kills the victim's whole cgroup (4.19) */
