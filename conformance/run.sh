@@ -16,10 +16,11 @@
 # OVC_STATIC=FILE uses that static ovc instead of building build/ovc-static.
 #
 # A scenario sizes its VM with one directive line (defaults shown):
-#   # vm: mem=512M cpus=1 swap=0 data=auto timeout=60
+#   # vm: mem=512M cpus=1 swap=0 data=auto timeout=60 panic=0
 # data=SIZE is an ext2 disk at /data where `file` lines make their files
 # (data=auto: 1G when the scenario has a file line, else none; data=0: the
-# files go to the guest's /tmp, which is RAM).
+# files go to the guest's /tmp, which is RAM). panic=1: the scenario's OOM
+# panics the kernel (vm.panic_on_oom); see judge_panic.
 #
 # The guests boot with norandmaps, so that address spaces are laid out as
 # the model lays them out (conformance/README.md).
@@ -147,12 +148,36 @@ run_one() {
 	name=$(basename "$2" .ovc)
 	d=$out/$1
 	run_attempt "$@"
+	if [ "$(directive "$2" panic 0)" = 1 ]; then
+		judge_panic "$@"
+		return 0
+	fi
 	IFS=$'\t' read -r st _ <"$d/$name.status"
 	[ "$st" = vm-failure ] || return 0
 	mv "$d/$name.console" "$d/$name.console.1" 2>/dev/null
 	run_attempt "$@"
 	echo "run.sh: the first boot failed (its console: $name.console.1); this is the second" \
 		>>"$d/$name.err"
+}
+
+# A scenario whose OOM panics the kernel (vm.panic_on_oom; "# vm: panic=1")
+# cannot report from the guest: the kernel is gone. It matches when the
+# guest's console shows the OOM panic and the model, run here on the
+# scenario itself (not mirrored: the guest could not measure itself),
+# holds every expect line, `expect panic` among them.
+judge_panic() {
+	local k=$1 f=$2 name d st rc secs vmargs line
+	name=$(basename "$f" .ovc)
+	d=$out/$k
+	IFS=$'\t' read -r st rc secs vmargs line <"$d/$name.status"
+	if ! grep -q 'Kernel panic - not syncing: Out of memory' "$d/$name.console" 2>/dev/null; then
+		st=mismatch line="the kernel did not panic at an OOM (the scenario says it does)"
+	elif "$ovc" sim --quiet --kernel "$k" "$f" >"$d/$name.out" 2>>"$d/$name.err"; then
+		st=match line="compare: kernel panicked at the OOM (console); model: every expect holds"
+	else
+		st=mismatch line="the kernel panicked at the OOM; the model's expect lines do not hold"
+	fi
+	printf '%s\t%s\t%s\t%s\t%s\n' "$st" "$rc" "$secs" "$vmargs" "$line" >"$d/$name.status"
 }
 
 # match, mismatch, expect-failed, error, timeout, vm-failure
