@@ -4,10 +4,10 @@
 #   make            build build/ovc
 #   make run        run the example scenarios (the README's first command)
 #   make check      unit + golden tests, then the same under ASan+UBSan,
-#                   then every fuzz target for a bounded time
-#   make conformance  conformance/*.ovc on real 6.1 and 6.12 kernels (qemu);
-#                   not yet part of check: some scenarios still disagree
-#                   with the model (docs/conformance.md)
+#                   then every fuzz target for a bounded time, then the
+#                   conformance run
+#   make conformance  conformance/*.ovc on real 6.1 and 6.12 kernels (qemu),
+#                   each compared with the model (docs/conformance.md)
 #   make bench      benchmarks (print figures, never assert)
 #   make fuzz       fuzz targets only (clang, libFuzzer)
 
@@ -90,6 +90,7 @@ check: install-deps
 	$(MAKE) test
 	$(MAKE) O=build-san CC=clang CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" test
 	$(MAKE) fuzz
+	$(MAKE) conformance
 
 install-deps:
 	@sh tests/install-deps.sh
