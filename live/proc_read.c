@@ -1,0 +1,454 @@
+/* proc_read.c - the live snapshot: a proc tree's machine files and every PID directory, read through a root handle (kB). */
+#include "live/live.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "live/proc_parse.h"
+#include "live/proc_root.h"
+
+/*
+ * Two buffers serve the whole read, whatever the number of processes:
+ * one for the small files (meminfo, status, stat, ...), reused file after
+ * file, and one through which smaps streams a chunk at a time (smaps of
+ * a large process runs to megabytes; it is never held whole).
+ */
+enum { SMALL_CAP = 64 * 1024, CHUNK_CAP = 64 * 1024 };
+
+struct reader {
+	struct ovc_proc_root root;
+	char small[SMALL_CAP];
+	char chunk[CHUNK_CAP];
+};
+
+/* ------------------------------------------------------------------ */
+/* The machine                                                          */
+
+/* Name ROOT/rel as the file an error is about; returns the path. */
+static const char *err_path(struct ovc_live_snap *s, const char *rel)
+{
+	snprintf(s->err_file, sizeof(s->err_file), "%s/%s", s->root, rel);
+	return s->err_file;
+}
+
+/* A file the snapshot cannot do without: OVC_E_IO if it is unreadable. */
+static long read_required(struct reader *R, struct ovc_live_snap *s, const char *rel,
+			  struct ovc_err *e)
+{
+	long n = ovc_proc_read_small(R->root.fd, rel, R->small, sizeof(R->small));
+
+	if (n >= 0)
+		return n;
+	if (e) {
+		e->file = err_path(s, rel);
+		e->line = e->col = 0;
+	}
+	return ovc_err_set(e, OVC_E_IO, "cannot read it: %s", strerror((int)-n));
+}
+
+static int read_meminfo(struct reader *R, struct ovc_live_snap *s, struct ovc_err *e)
+{
+	long n = read_required(R, s, "meminfo", e);
+
+	if (n < 0)
+		return (int)n;
+	if (e)
+		e->file = err_path(s, "meminfo");
+	return ovc_proc_parse_meminfo(R->small, (size_t)n, &s->mi, &s->kreclaimable_kb, e);
+}
+
+/* sys/kernel/osrelease: one line of printable text, at most 64 bytes
+ * (__NEW_UTS_LEN). */
+static int read_release(struct reader *R, struct ovc_live_snap *s, struct ovc_err *e)
+{
+	const char *rel = "sys/kernel/osrelease";
+	long n = read_required(R, s, rel, e);
+	size_t i;
+
+	if (n < 0)
+		return (int)n;
+	while (n > 0 && (R->small[n - 1] == '\n' || R->small[n - 1] == ' '))
+		n--;
+	for (i = 0; i < (size_t)n; i++)
+		if (R->small[i] <= ' ' || R->small[i] > '~')
+			break;
+	if (n == 0 || i < (size_t)n || (size_t)n >= sizeof(s->release)) {
+		if (e) {
+			e->file = err_path(s, rel);
+			e->line = 1;
+			e->col = (unsigned)i + 1;
+		}
+		return ovc_err_set(e, OVC_E_PARSE, "expected a kernel release such as 6.1.0");
+	}
+	memcpy(s->release, R->small, (size_t)n);
+	s->release[n] = '\0';
+	return 0;
+}
+
+/* Each sysctl of enum ovc_sysctl_key that the tree has: a missing or
+ * unreadable one only leaves its have_sysctl bit clear. */
+static void read_sysctls(struct reader *R, struct ovc_live_snap *s)
+{
+	char rel[96];
+	int64_t v;
+	long n;
+	int k;
+
+	for (k = 0; k < OVC_SYSCTL_COUNT; k++) {
+		snprintf(rel, sizeof(rel), "sys/vm/%s", ovc_sysctl_name((enum ovc_sysctl_key)k));
+		n = ovc_proc_read_small(R->root.fd, rel, R->small, sizeof(R->small));
+		if (n >= 0 && ovc_proc_parse_int(R->small, (size_t)n, &v) == 0) {
+			s->sysctl[k] = v;
+			s->have_sysctl |= 1u << k;
+		}
+	}
+}
+
+/* /proc/stat's cpuN lines come first; its interrupt lines can outgrow
+ * any buffer, so only the first buffer's worth of whole lines is read. */
+static void read_ncpus(struct reader *R, struct ovc_live_snap *s)
+{
+	int fd = ovc_proc_file_open(R->root.fd, "stat");
+	long n;
+
+	if (fd < 0)
+		return;
+	n = ovc_proc_read_fd(fd, R->small, sizeof(R->small));
+	close(fd);
+	if (n == (long)sizeof(R->small))
+		while (n > 0 && R->small[n - 1] != '\n')
+			n--;
+	if (n > 0 && ovc_proc_parse_ncpus(R->small, (size_t)n, &s->ncpus) < 0)
+		s->ncpus = 0;
+}
+
+static void read_uptime(struct reader *R, struct ovc_live_snap *s)
+{
+	long n = ovc_proc_read_small(R->root.fd, "uptime", R->small, sizeof(R->small));
+
+	if (n >= 0 && ovc_proc_parse_uptime(R->small, (size_t)n, &s->uptime_s) < 0)
+		s->uptime_s = 0;
+}
+
+static int read_machine(struct reader *R, struct ovc_live_snap *s, struct ovc_err *e)
+{
+	int rc = read_meminfo(R, s, e);
+
+	if (rc == 0)
+		rc = read_release(R, s, e);
+	if (rc < 0)
+		return rc;
+	read_sysctls(R, s);
+	read_ncpus(R, s);
+	read_uptime(R, s);
+	return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* One process                                                          */
+
+/*
+ * How a file of a process went. A process is not atomic: it can exit
+ * between the listing and any of its files (ENOENT once its directory
+ * is gone, ESRCH from a file already open), and then it is dropped and
+ * counted as vanished. EACCES and EPERM (hidepid, another user's smaps,
+ * a file of mode 000 in a fixture) leave it in the snapshot with the
+ * seen bits of what could be read.
+ */
+enum outcome { READ_OK, READ_GONE, READ_DENIED, READ_FAILED };
+
+static enum outcome outcome_of(long rc)
+{
+	if (rc >= 0)
+		return READ_OK;
+	if (rc == -ENOENT || rc == -ESRCH)
+		return READ_GONE;
+	if (rc == -EACCES || rc == -EPERM)
+		return READ_DENIED;
+	return READ_FAILED;
+}
+
+/* One process being read: its directory and what the files said
+ * besides the fields of p. */
+struct pid_read {
+	struct reader *R;
+	int dfd;
+	struct ovc_live_proc *p;
+	unsigned status_flags;	/* OVC_PSTATUS_* */
+	uint64_t stat_flags;	/* stat field 9, PF_* */
+	uint64_t page_kb;	/* smallest KernelPageSize in its smaps */
+	long n;			/* bytes of the last small file */
+};
+
+/* Read rel of the process into the small buffer: an outcome, P->n bytes. */
+static enum outcome pid_small(struct pid_read *P, const char *rel)
+{
+	P->n = ovc_proc_read_small(P->dfd, rel, P->R->small, sizeof(P->R->small));
+	return outcome_of(P->n);
+}
+
+static enum outcome step_status(struct pid_read *P)
+{
+	enum outcome o = pid_small(P, "status");
+
+	if (o == READ_OK &&
+	    ovc_proc_parse_status(P->R->small, (size_t)P->n, P->p, &P->status_flags) == 0)
+		P->p->seen |= OVC_LIVE_STATUS;
+	return o;
+}
+
+static enum outcome step_stat(struct pid_read *P)
+{
+	enum outcome o = pid_small(P, "stat");
+
+	if (o == READ_OK &&
+	    ovc_proc_parse_stat(P->R->small, (size_t)P->n, P->p, &P->stat_flags) == 0)
+		P->p->seen |= OVC_LIVE_STAT;
+	return o;
+}
+
+/* oom_score (0..2000 in 2.6.36+, larger before) and oom_score_adj
+ * (-1000..1000): the bit is set when both were read. */
+static enum outcome step_oom(struct pid_read *P)
+{
+	enum outcome o = pid_small(P, "oom_score");
+	int64_t score, adj;
+	int ok;
+
+	if (o != READ_OK)
+		return o;
+	ok = ovc_proc_parse_int(P->R->small, (size_t)P->n, &score) == 0 && score >= 0;
+	if ((o = pid_small(P, "oom_score_adj")) != READ_OK)
+		return o;
+	ok = ok && ovc_proc_parse_int(P->R->small, (size_t)P->n, &adj) == 0 &&
+	     adj >= -1000 && adj <= 1000;
+	if (ok) {
+		P->p->oom_score = score;
+		P->p->oom_score_adj = (int)adj;
+		P->p->seen |= OVC_LIVE_OOM;
+	}
+	return READ_OK;
+}
+
+/* A file without a v2 or memory line still counts as read: cgroup "". */
+static enum outcome step_cgroup(struct pid_read *P)
+{
+	enum outcome o = pid_small(P, "cgroup");
+
+	if (o == READ_OK) {
+		ovc_proc_parse_cgroup(P->R->small, (size_t)P->n, P->p->cgroup,
+				      sizeof(P->p->cgroup));
+		P->p->seen |= OVC_LIVE_CGROUP;
+	}
+	return o;
+}
+
+/* Feed the whole lines of buf[0..*len) to a, keep the unfinished tail at
+ * the front. A line longer than the buffer is fed cut (its head holds
+ * all a header needs) and the rest of it skipped. */
+static void feed_lines(struct ovc_smaps_acc *a, char *buf, size_t *len, size_t cap,
+		       int *skipping)
+{
+	size_t start = 0;
+	char *nl;
+
+	while ((nl = memchr(buf + start, '\n', *len - start)) != NULL) {
+		if (!*skipping)
+			ovc_smaps_line(a, buf + start, (size_t)(nl - (buf + start)));
+		*skipping = 0;
+		start = (size_t)(nl - buf) + 1;
+	}
+	*len -= start;
+	memmove(buf, buf + start, *len);
+	if (*len == cap) {
+		if (!*skipping)
+			ovc_smaps_line(a, buf, *len);
+		*skipping = 1;
+		*len = 0;
+	}
+}
+
+/* smaps a buffer at a time. 0 or -errno. */
+static long stream_smaps(int fd, char *buf, size_t cap, struct ovc_smaps_acc *a)
+{
+	size_t len = 0;
+	int skipping = 0;
+	long n;
+
+	do {
+		n = ovc_proc_read_fd(fd, buf + len, cap - len);
+		if (n < 0)
+			return n;
+		len += (size_t)n;
+		feed_lines(a, buf, &len, cap, &skipping);
+	} while (n > 0);
+	if (len && !skipping)
+		ovc_smaps_line(a, buf, len);
+	return 0;
+}
+
+/* A kernel thread's smaps is empty: seen, with zeros. A line that does
+ * not parse leaves the bit clear: a partial sum would understate. */
+static enum outcome step_smaps(struct pid_read *P)
+{
+	struct ovc_smaps_acc a;
+	int fd = ovc_proc_file_open(P->dfd, "smaps");
+	long rc;
+
+	if (fd < 0)
+		return outcome_of(fd);
+	ovc_smaps_init(&a);
+	rc = stream_smaps(fd, P->R->chunk, sizeof(P->R->chunk), &a);
+	close(fd);
+	if (rc < 0)
+		return outcome_of(rc);
+	if (a.bad)
+		return READ_OK;
+	P->p->committed = a.committed;
+	P->p->fork_charge = a.fork_charge;
+	P->p->noreserve = a.noreserve;
+	P->p->hugetlb = a.hugetlb;
+	P->p->map_count = a.map_count;
+	P->page_kb = a.page_kb;
+	P->p->seen |= OVC_LIVE_SMAPS;
+	return READ_OK;
+}
+
+/*
+ * A kernel thread has no mm: PF_KTHREAD in stat's flags, "Kthread: 1" in
+ * a 6.x status, or, when neither was seen, a status without VmSize. A
+ * zombie has no mm either (exit_mm() ran), so a missing VmSize alone does
+ * not make a zombie a kernel thread.
+ */
+static void pid_kind(struct pid_read *P)
+{
+	struct ovc_live_proc *p = P->p;
+	int no_mm = (p->seen & OVC_LIVE_STATUS) && !(P->status_flags & OVC_PSTATUS_VM);
+
+	p->zombie = p->state == 'Z';
+	p->kthread = ((p->seen & OVC_LIVE_STAT) && (P->stat_flags & OVC_PF_KTHREAD)) ||
+		     (P->status_flags & OVC_PSTATUS_KTHREAD) || (no_mm && !p->zombie);
+}
+
+typedef enum outcome (*pid_step)(struct pid_read *P);
+
+static const pid_step pid_steps[] = {
+	step_status, step_stat, step_oom, step_cgroup, step_smaps,
+};
+
+/* Read one PID directory into p. READ_GONE: drop it; READ_DENIED: keep
+ * it, a file was refused; otherwise keep it. */
+static enum outcome read_pid(struct reader *R, int pid, struct ovc_live_proc *p,
+			     uint64_t *page_kb)
+{
+	struct pid_read P = { .R = R, .p = p };
+	enum outcome o = READ_OK, worst = READ_OK;
+	char name[16];
+	size_t i;
+
+	memset(p, 0, sizeof(*p));
+	p->pid = pid;
+	p->oom_score = -1;
+	snprintf(name, sizeof(name), "%d", pid);
+	P.dfd = ovc_proc_dir_open(R->root.fd, name);
+	if (P.dfd < 0)
+		return outcome_of(P.dfd);
+	for (i = 0; i < sizeof(pid_steps) / sizeof(pid_steps[0]); i++) {
+		o = pid_steps[i](&P);
+		if (o == READ_GONE)
+			break;
+		if (o == READ_DENIED)
+			worst = READ_DENIED;
+	}
+	close(P.dfd);
+	if (o == READ_GONE)
+		return READ_GONE;
+	pid_kind(&P);
+	if (P.page_kb && (!*page_kb || P.page_kb < *page_kb))
+		*page_kb = P.page_kb;
+	return worst;
+}
+
+/* ------------------------------------------------------------------ */
+/* The snapshot                                                         */
+
+static int read_procs(struct reader *R, struct ovc_live_snap *s, struct ovc_err *e)
+{
+	uint64_t page_kb = 0;
+	int *pids, rc;
+	size_t n, i;
+	enum outcome o;
+
+	rc = ovc_proc_root_pids(&R->root, &pids, &n);
+	if (rc < 0) {
+		if (e)
+			e->file = s->root;
+		return ovc_err_set(e, rc == -ENOMEM ? OVC_E_NOMEM : OVC_E_IO,
+				   "cannot list its PID directories: %s", strerror(-rc));
+	}
+	s->procs = n ? calloc(n, sizeof(*s->procs)) : NULL;
+	if (n && !s->procs) {
+		free(pids);
+		return ovc_err_set(e, OVC_E_NOMEM, "no memory for %zu processes", n);
+	}
+	for (i = 0; i < n; i++) {
+		o = read_pid(R, pids[i], &s->procs[s->nprocs], &page_kb);
+		if (o == READ_GONE) {
+			s->vanished++;
+			continue;
+		}
+		s->denied += o == READ_DENIED;
+		s->kthreads += s->procs[s->nprocs].kthread;
+		s->nprocs++;
+	}
+	free(pids);
+	/* KernelPageSize is in kB; a value past 1 GiB is no base page. */
+	s->page_size = page_kb && page_kb <= 1024 * 1024 ? page_kb * 1024 : 4096;
+	return 0;
+}
+
+int ovc_live_read(const char *root, struct ovc_live_snap *s, struct ovc_err *e)
+{
+	struct reader *R;
+	int rc;
+
+	memset(s, 0, sizeof(*s));
+	if (!root)
+		root = "/proc";
+	if (strlen(root) >= sizeof(s->root))
+		return ovc_err_set(e, OVC_E_RANGE, "the proc root path is longer than %zu bytes",
+				   sizeof(s->root) - 1);
+	strcpy(s->root, root);
+	R = malloc(sizeof(*R));
+	if (!R)
+		return ovc_err_set(e, OVC_E_NOMEM, "no memory for the /proc reader");
+	rc = ovc_proc_root_open(&R->root, root);
+	if (rc < 0) {
+		if (e) {
+			e->file = s->root;
+			e->line = e->col = 0;
+		}
+		rc = ovc_err_set(e, OVC_E_IO, "cannot open it as a proc root: %s", strerror(-rc));
+	} else {
+		rc = read_machine(R, s, e);
+		if (rc == 0)
+			rc = read_procs(R, s, e);
+		ovc_proc_root_close(&R->root);
+	}
+	free(R);
+	return rc;
+}
+
+/* Frees the processes; the rest (err_file, which an error may still
+ * point at) stays as it was. */
+void ovc_live_snap_free(struct ovc_live_snap *s)
+{
+	if (!s)
+		return;
+	free(s->procs);
+	s->procs = NULL;
+	s->nprocs = 0;
+}

@@ -1,0 +1,83 @@
+/* fuzz_live_proc.c - libFuzzer target: every pure /proc parser of live/ (meminfo, status, stat, smaps, cgroup, integers, stat cpus, uptime) on any bytes. */
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "live/proc_parse.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+/* smaps a line at a time, as proc_read.c feeds it: what fork charges is
+ * a part of what is committed, whatever the text. */
+static void smaps(const char *s, size_t n)
+{
+	struct ovc_smaps_acc a;
+	size_t pos = 0;
+
+	ovc_smaps_init(&a);
+	while (pos < n) {
+		const char *nl = memchr(s + pos, '\n', n - pos);
+		size_t len = nl ? (size_t)(nl - (s + pos)) : n - pos;
+
+		ovc_smaps_line(&a, s + pos, len);
+		pos += len + 1;
+	}
+	if (a.fork_charge > a.committed)
+		__builtin_trap();
+}
+
+static void meminfo(const char *s, size_t n)
+{
+	struct ovc_meminfo mi;
+	struct ovc_err e = { 0 };
+	uint64_t kr;
+
+	if (ovc_proc_parse_meminfo(s, n, &mi, &kr, &e) == 0) {
+		if (mi.kbcommit != mi.committed_as || !(mi.pct_commit >= 0.0))
+			__builtin_trap();
+	} else if (e.code != OVC_E_PARSE) {
+		__builtin_trap();
+	}
+}
+
+/* The name must stay a C string inside comm, whatever status said. */
+static void status_stat(const char *s, size_t n, int which)
+{
+	struct ovc_live_proc p;
+	unsigned f;
+	uint64_t flags;
+
+	memset(&p, 0, sizeof(p));
+	if (which)
+		ovc_proc_parse_stat(s, n, &p, &flags);
+	else if (ovc_proc_parse_status(s, n, &p, &f) == 0 && !memchr(p.comm, 0, sizeof(p.comm)))
+		__builtin_trap();
+}
+
+/* The parsers read only data[1..size): no NUL is added, so ASan catches
+ * any read past the end. The first byte picks the parser. */
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	const char *s = (const char *)data + 1;
+	char cg[16];
+	int64_t v;
+	unsigned n;
+	uint64_t u;
+
+	if (size < 1)
+		return 0;
+	switch (data[0] % 8) {
+	case 0: meminfo(s, size - 1); break;
+	case 1: status_stat(s, size - 1, 0); break;
+	case 2: status_stat(s, size - 1, 1); break;
+	case 3: smaps(s, size - 1); break;
+	case 4:
+		if (ovc_proc_parse_cgroup(s, size - 1, cg, sizeof(cg)) == 0 && !memchr(cg, 0, sizeof(cg)))
+			__builtin_trap();
+		break;
+	case 5: ovc_proc_parse_int(s, size - 1, &v); break;
+	case 6: ovc_proc_parse_ncpus(s, size - 1, &n); break;
+	default: ovc_proc_parse_uptime(s, size - 1, &u); break;
+	}
+	return 0;
+}
