@@ -39,13 +39,25 @@ struct cli_cmd {
 };
 
 /* Subcommands, alphabetical. */
+int cmd_can_alloc(int argc, char **argv, struct cli_ctx *ctx);
 int cmd_exec(int argc, char **argv, struct cli_ctx *ctx);
+int cmd_fork_check(int argc, char **argv, struct cli_ctx *ctx);
 int cmd_help(int argc, char **argv, struct cli_ctx *ctx);
+int cmd_oom(int argc, char **argv, struct cli_ctx *ctx);
 int cmd_sim(int argc, char **argv, struct cli_ctx *ctx);
+int cmd_snapshot(int argc, char **argv, struct cli_ctx *ctx);
+int cmd_status(int argc, char **argv, struct cli_ctx *ctx);
+int cmd_whatif(int argc, char **argv, struct cli_ctx *ctx);
 
+extern const char cmd_can_alloc_usage[];
 extern const char cmd_exec_usage[];
+extern const char cmd_fork_check_usage[];
 extern const char cmd_help_usage[];
+extern const char cmd_oom_usage[];
 extern const char cmd_sim_usage[];
+extern const char cmd_snapshot_usage[];
+extern const char cmd_status_usage[];
+extern const char cmd_whatif_usage[];
 
 /* cmd_help.c: the global usage with the command list (to f). */
 void cli_usage(FILE *f, const struct cli_ctx *ctx);

@@ -23,7 +23,7 @@ void cli_usage(FILE *f, const struct cli_ctx *ctx)
 		"Model Linux memory overcommit accounting and the OOM killer.\n\n"
 		"Commands:\n", ctx->prog);
 	for (size_t i = 0; i < ctx->ncmds; i++)
-		fprintf(f, "  %-8s %s\n", ctx->cmds[i].name, ctx->cmds[i].help);
+		fprintf(f, "  %-10s %s\n", ctx->cmds[i].name, ctx->cmds[i].help);
 	fprintf(f, "\nSee '%s help COMMAND' for the options of one command.\n", ctx->prog);
 }
 

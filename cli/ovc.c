@@ -13,9 +13,15 @@
 #include "cli/version.h"
 
 static const struct cli_cmd commands[] = {	/* alphabetical */
+	{ "can-alloc", cmd_can_alloc, "would a private writable mmap of SIZE pass the commit test now", cmd_can_alloc_usage },
 	{ "exec", cmd_exec, "run a scenario as real system calls on this (disposable) machine", cmd_exec_usage },
+	{ "fork-check", cmd_fork_check, "would fork() of PID pass the commit test now, and why", cmd_fork_check_usage },
 	{ "help", cmd_help, "list subcommands, or explain one", cmd_help_usage },
+	{ "oom", cmd_oom, "rank this machine's processes as the OOM killer would", cmd_oom_usage },
 	{ "sim", cmd_sim, "run a scenario file through the model", cmd_sim_usage },
+	{ "snapshot", cmd_snapshot, "write this machine as a scenario that ovc sim replays", cmd_snapshot_usage },
+	{ "status", cmd_status, "show this machine's commit headroom, risky forks and next OOM victims", cmd_status_usage },
+	{ "whatif", cmd_whatif, "this machine with other vm sysctls: CommitLimit, forks, OOM order", cmd_whatif_usage },
 };
 
 /* Flush stdout: a result that cannot be written is a failure. */
