@@ -2,6 +2,7 @@
 #include "live/live.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -375,12 +376,97 @@ static enum outcome read_pid(struct reader *R, int pid, struct ovc_live_proc *p,
 /* ------------------------------------------------------------------ */
 /* The snapshot                                                         */
 
+/*
+ * The PID directories are read by up to MAX_WORKERS threads, one per
+ * online CPU: most of the time goes into the kernel generating smaps,
+ * which runs on each reader's CPU. Each worker has its own buffers and
+ * takes every W-th PID into its own slot; the slots are compacted in PID
+ * order afterwards, so the snapshot does not depend on the threads.
+ */
+enum { MAX_WORKERS = 8, PIDS_PER_WORKER = 256 };
+
+struct worker {
+	pthread_t thread;
+	struct reader *R;	/* its buffers; root shared (openat is thread-safe) */
+	const int *pids;
+	size_t n, first, step;
+	struct ovc_live_proc *slots;
+	enum outcome *outcomes;
+	uint64_t page_kb;
+};
+
+static void *work(void *arg)
+{
+	struct worker *w = arg;
+
+	for (size_t i = w->first; i < w->n; i += w->step)
+		w->outcomes[i] = read_pid(w->R, w->pids[i], &w->slots[i], &w->page_kb);
+	return NULL;
+}
+
+static size_t worker_count(size_t n)
+{
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	size_t w = cpus > 0 ? (size_t)cpus : 1;
+
+	if (w > MAX_WORKERS)
+		w = MAX_WORKERS;
+	if (w > n / PIDS_PER_WORKER + 1)
+		w = n / PIDS_PER_WORKER + 1;
+	return w;
+}
+
+/* Read pids[0..n) into slots/outcomes with up to nw workers (the first
+ * is R itself, on this thread; fewer when memory for buffers is short; a
+ * worker whose thread cannot start is run here). The minimum
+ * KernelPageSize seen, in kB. */
+static uint64_t read_all(struct reader *R, const int *pids, size_t n, struct ovc_live_proc *slots,
+			 enum outcome *outcomes, size_t nw)
+{
+	struct worker w[MAX_WORKERS];
+	uint8_t threaded[MAX_WORKERS] = { 0 };
+	uint64_t page_kb = 0;
+	size_t k, nr;
+
+	w[0].R = R;
+	for (nr = 1; nr < nw; nr++) {
+		w[nr].R = malloc(sizeof(*w[nr].R));
+		if (!w[nr].R)
+			break;
+		w[nr].R->root = R->root;
+	}
+	for (k = 0; k < nr; k++) {
+		w[k].pids = pids;
+		w[k].n = n;
+		w[k].first = k;
+		w[k].step = nr;
+		w[k].slots = slots;
+		w[k].outcomes = outcomes;
+		w[k].page_kb = 0;
+	}
+	for (k = 1; k < nr; k++)
+		threaded[k] = pthread_create(&w[k].thread, NULL, work, &w[k]) == 0;
+	work(&w[0]);
+	for (k = 1; k < nr; k++) {
+		if (threaded[k])
+			pthread_join(w[k].thread, NULL);
+		else
+			work(&w[k]);
+		free(w[k].R);
+	}
+	for (k = 0; k < nr; k++)
+		if (w[k].page_kb && (!page_kb || w[k].page_kb < page_kb))
+			page_kb = w[k].page_kb;
+	return page_kb;
+}
+
 static int read_procs(struct reader *R, struct ovc_live_snap *s, struct ovc_err *e)
 {
-	uint64_t page_kb = 0;
+	struct ovc_live_proc *slots;
+	enum outcome *outcomes;
+	uint64_t page_kb;
 	int *pids, rc;
 	size_t n, i;
-	enum outcome o;
 
 	rc = ovc_proc_root_pids(&R->root, &pids, &n);
 	if (rc < 0) {
@@ -389,22 +475,27 @@ static int read_procs(struct reader *R, struct ovc_live_snap *s, struct ovc_err 
 		return ovc_err_set(e, rc == -ENOMEM ? OVC_E_NOMEM : OVC_E_IO,
 				   "cannot list its PID directories: %s", strerror(-rc));
 	}
-	s->procs = n ? calloc(n, sizeof(*s->procs)) : NULL;
-	if (n && !s->procs) {
+	slots = n ? calloc(n, sizeof(*slots)) : NULL;
+	outcomes = n ? calloc(n, sizeof(*outcomes)) : NULL;
+	if (n && (!slots || !outcomes)) {
 		free(pids);
+		free(slots);
+		free(outcomes);
 		return ovc_err_set(e, OVC_E_NOMEM, "no memory for %zu processes", n);
 	}
+	page_kb = read_all(R, pids, n, slots, outcomes, worker_count(n));
 	for (i = 0; i < n; i++) {
-		o = read_pid(R, pids[i], &s->procs[s->nprocs], &page_kb);
-		if (o == READ_GONE) {
+		if (outcomes[i] == READ_GONE) {
 			s->vanished++;
 			continue;
 		}
-		s->denied += o == READ_DENIED;
-		s->kthreads += s->procs[s->nprocs].kthread;
-		s->nprocs++;
+		s->denied += outcomes[i] == READ_DENIED;
+		s->kthreads += slots[i].kthread;
+		slots[s->nprocs++] = slots[i];
 	}
 	free(pids);
+	free(outcomes);
+	s->procs = slots;
 	/* KernelPageSize is in kB; a value past 1 GiB is no base page. */
 	s->page_size = page_kb && page_kb <= 1024 * 1024 ? page_kb * 1024 : 4096;
 	return 0;

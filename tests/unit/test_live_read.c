@@ -428,7 +428,11 @@ static void test_real_proc(void **state)
 	me = find(&s, getpid());
 	assert_non_null(me);
 	assert_int_equal(me->seen, ALL_SEEN);
-	assert_int_equal(me->vm_size, status_vmsize("/proc/self/status"));
+	/* This process's own VmSize moves with the reader's buffers (each
+	 * worker's is mapped and unmapped): within a MiB of it now. The
+	 * fixtures check the parse to the kB. */
+	assert_true(me->vm_size + 1024 >= status_vmsize("/proc/self/status") &&
+		    me->vm_size <= status_vmsize("/proc/self/status") + 1024);
 	assert_int_equal(me->uid, getuid());
 	assert_true(me->committed > 0 && me->map_count > 0);
 	assert_int_equal(sysinfo(&si), 0);
