@@ -60,11 +60,10 @@ int main(int argc, char **argv)
 		cli_usage(ctx.err, &ctx);
 		return CLI_EXIT_USAGE;
 	}
-	if (i == argc) {
-		/* No command. This is where a later `status` row will be run
-		 * (the live machine's headroom); until then it is a usage error. */
-		cli_usage(ctx.err, &ctx);
-		return CLI_EXIT_USAGE;
+	if (i == argc) {	/* no command: this machine's status */
+		char *status_argv[] = { "status", NULL };
+
+		return finish(&ctx, cmd_status(1, status_argv, &ctx));
 	}
 	cmd = cli_find(&ctx, argv[i]);
 	if (!cmd) {
