@@ -153,6 +153,7 @@ static int alloc_run(struct cli_ctx *ctx, const struct alloc_opts *o, const stru
 	if (rc >= 0)
 		return rc;
 	q.fork_charge = fix.charge_kb = (o->bytes + ps - 1) / ps * (ps / 1024);
+	q.fork_largest = q.fork_charge;	/* one mapping */
 	one.procs = &q;
 	one.nprocs = 1;
 	if (ovc_live_analyze(&one, NULL, 0, &r, &e) < 0) {

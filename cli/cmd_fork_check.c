@@ -122,13 +122,14 @@ static uint64_t max_charge(const struct ovc_live_snap *s, const struct ovc_live_
 	uint64_t kpp = (s->page_size ? s->page_size : 4096) / 1024;
 	uint64_t lo = 0, hi = p->fork_charge / kpp;
 
-	q.fork_charge = 0;
+	q.fork_charge = q.fork_largest = 0;
 	if (probe(s, &q, NULL, 0) != 1)
 		return 0;
 	while (lo < hi) {
 		uint64_t mid = lo + (hi - lo + 1) / 2;
 
-		q.fork_charge = mid * kpp;
+		/* as one mapping: under GUESS the largest mapping decides */
+		q.fork_charge = q.fork_largest = mid * kpp;
 		if (probe(s, &q, NULL, 0) == 1)
 			lo = mid;
 		else

@@ -167,15 +167,20 @@ static int has_mm(const struct ovc_live_proc *p)
 	return !p->kthread && !p->zombie && p->state != 'Z';
 }
 
-/* __vm_enough_memory(oldmm, fork_charge, admin) once, with the counter
+/* __vm_enough_memory(oldmm, charge, admin) once, with the counter
  * restored afterwards: every process is tested against the machine as it
- * is, not after the others' forks. Returns 1, 0, or -1 when the fork's
- * charge is unknown (its smaps was not readable). */
+ * is, not after the others' forks. dup_mmap (kernel/fork.c) tests each
+ * charged mapping on its own: under OVERCOMMIT_NEVER the charges add up,
+ * so the whole fork charge decides; under GUESS nothing is added up (the
+ * estimate, or RAM + swap from 5.2, is the same for every mapping), so
+ * the largest mapping decides. Returns 1, 0, or -1 when the fork's charge
+ * is unknown (its smaps was not readable). */
 static int fork_test(struct ovc_machine *m, const struct ovc_live_proc *p, struct ovc_admit *a)
 {
 	struct ovc_mm mm;
 	int64_t count = m->committed.count;
 	int32_t d0 = m->committed.delta ? m->committed.delta[0] : 0;
+	uint64_t charge;
 	int ok;
 
 	if (!(p->seen & OVC_LIVE_SMAPS)) {
@@ -185,7 +190,8 @@ static int fork_test(struct ovc_machine *m, const struct ovc_live_proc *p, struc
 	}
 	memset(&mm, 0, sizeof(mm));
 	mm.total_vm = kb_pages(m, p->vm_size);
-	ok = ovc_commit_admit(m, &mm, kb_pages(m, p->fork_charge), p->cap_sys_admin, 0, a);
+	charge = m->vm.overcommit_memory == 0 ? p->fork_largest : p->fork_charge;
+	ok = ovc_commit_admit(m, &mm, kb_pages(m, charge), p->cap_sys_admin, 0, a);
 	m->committed.count = count;
 	if (m->committed.delta)
 		m->committed.delta[0] = d0;

@@ -489,6 +489,8 @@ static void smaps_flags(struct ovc_smaps_acc *a, const char *s, size_t n)
 		a->committed = add_sat(a->committed, a->vma_kb);
 	if (ac && !dc)
 		a->fork_charge = add_sat(a->fork_charge, a->vma_kb);
+	if (ac && !dc && a->vma_kb > a->fork_largest)
+		a->fork_largest = a->vma_kb;
 	if (nr)
 		a->noreserve = add_sat(a->noreserve, a->vma_kb);
 	if (ht)

@@ -51,6 +51,7 @@ int ovc_proc_parse_stat(const char *buf, size_t len, struct ovc_live_proc *p,
  * reader needs no whole-file buffer. */
 struct ovc_smaps_acc {
 	uint64_t committed, fork_charge, noreserve, hugetlb;	/* kB */
+	uint64_t fork_largest;		/* the largest mapping fork charges, kB */
 	uint64_t map_count;		/* VMAs, [vsyscall] excluded */
 	uint64_t page_kb;		/* smallest KernelPageSize seen, 0 none */
 	uint64_t vma_kb;		/* Size: of the VMA being read */

@@ -310,6 +310,7 @@ static enum outcome step_smaps(struct pid_read *P)
 		return READ_OK;
 	P->p->committed = a.committed;
 	P->p->fork_charge = a.fork_charge;
+	P->p->fork_largest = a.fork_largest;
 	P->p->noreserve = a.noreserve;
 	P->p->hugetlb = a.hugetlb;
 	P->p->map_count = a.map_count;

@@ -50,6 +50,7 @@ struct ovc_live_proc {
 	/* smaps, kB: what the commit accounting sees */
 	uint64_t committed;	/* VmFlags "ac": charged to Committed_AS */
 	uint64_t fork_charge;	/* "ac" and not "dc": what fork would charge */
+	uint64_t fork_largest;	/* the largest of those mappings: fork tests each alone */
 	uint64_t noreserve;	/* "nr" */
 	uint64_t hugetlb;	/* "ht" */
 	uint64_t map_count;

@@ -185,9 +185,40 @@ static void fork_machine(struct fixture *f, int policy)
 	f->s.mi.committed_as = 3145728;
 	p = proc(f, 1000, "redis-server", 524288, 0, 0);
 	p->vm_size = 2097152;
-	p->fork_charge = p->committed = 1048576;
+	p->fork_charge = p->committed = p->fork_largest = 1048576;
 	p = proc(f, 1001, "small", 4096, 0, 0);
-	p->fork_charge = p->committed = 4096;	/* 1,024 pages: 787,456 < 1,030,144 */
+	p->fork_charge = p->committed = p->fork_largest = 4096;	/* 1,024 pages: 787,456 < 1,030,144 */
+}
+
+/* Under GUESS (5.2+) dup_mmap tests each charged mapping alone against
+ * RAM + swap: a process with two 6 GiB mappings on an 8 GiB machine
+ * forks (6 GiB = 1,572,864 pages, not above 2,097,152), though its fork
+ * charge (12 GiB) is above RAM + swap; one 10 GiB mapping does not.
+ * Under NEVER the charges add up: 12 GiB is far over CommitLimit. */
+static void test_fork_guess_per_mapping(void **state)
+{
+	struct ovc_live_report r;
+	struct ovc_live_proc *p;
+	struct fixture f;
+
+	(void)state;
+	machine(&f, "6.1.0-28-amd64", 8388608, 0, 0, 0, 50);
+	f.s.mi.committed_as = 1048576;
+	p = proc(&f, 1000, "two-maps", 12582912, 0, 0);
+	p->vm_size = 12582912;
+	p->fork_charge = p->committed = 12582912;
+	p->fork_largest = 6291456;
+	p = proc(&f, 1001, "one-map", 10485760, 0, 0);
+	p->vm_size = 10485760;
+	p->fork_charge = p->committed = p->fork_largest = 10485760;
+	analyze_ok(&f, NULL, 0, &r);
+	assert_int_equal(row(&r, 1000)->fork_ok, 1);
+	assert_int_equal(row(&r, 1000)->fork.pages, 1572864);
+	assert_int_equal(row(&r, 1001)->fork_ok, 0);
+	assert_int_equal(row(&r, 1001)->fork.ram_swap, 2097152);
+	assert_int_equal(row(&r, 1000)->fork_ok_policy[2], 0);
+	assert_int_equal(row(&r, 1000)->fork_ok_policy[1], 1);
+	ovc_live_report_free(&r);
 }
 
 static void test_fork_policies(void **state)
@@ -397,6 +428,7 @@ int main(void)
 		cmocka_unit_test(test_profile_note),
 		cmocka_unit_test(test_commit_limit),
 		cmocka_unit_test(test_fork_policies),
+		cmocka_unit_test(test_fork_guess_per_mapping),
 		cmocka_unit_test(test_oom_order),
 		cmocka_unit_test(test_oom_score_real),
 		cmocka_unit_test(test_whatif),

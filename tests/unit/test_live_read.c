@@ -178,6 +178,8 @@ static void test_basic_vmflags(void **state)
 	assert_int_equal(p->committed, 11396);
 	/* fork leaves the dc VMA out: 11396 - 2048 = 9348 */
 	assert_int_equal(p->fork_charge, 9348);
+	/* the largest mapping fork charges: the 8192 kB anonymous one */
+	assert_int_equal(p->fork_largest, 8192);
 	assert_int_equal(p->noreserve, 65536);
 	assert_int_equal(p->hugetlb, 4096);
 	/* 8 headers, [vsyscall] not counted */
