@@ -118,6 +118,7 @@ static void commit_obj(struct ovc_json *w, const struct ovc_live_snap *s,
 	ovc_json_u64(w, "committed_as_kb", s->mi.committed_as);
 	ovc_json_u64(w, "headroom_kb", r->headroom_kb);
 	ovc_json_u64(w, "explained_kb", r->explained_kb);
+	ovc_json_i64(w, "unexplained_kb", (int64_t)s->mi.committed_as - (int64_t)r->explained_kb);
 	ovc_json_close(w, '{');
 }
 

@@ -125,6 +125,14 @@ static void status_head(FILE *f, const struct ovc_live_snap *s, const struct ovc
 		pol == 2 ? "" : " (binding only under policy 2)");
 	fprintf(f, "explained     %s by the processes seen (their committed mappings + Shmem)\n",
 		KB(a, r->explained_kb));
+	/* The rest: processes not seen, the kernel's own charges (tmpfs pages
+	 * beyond Shmem's accounting, SysV segments no process maps...). */
+	if (mi->committed_as >= r->explained_kb)
+		fprintf(f, "not explained %s\n", KB(a, mi->committed_as - r->explained_kb));
+	else
+		fprintf(f, "not explained none: the processes account for %s more than Committed_AS"
+			" (Shmem counted once, mapped by several)\n",
+			KB(a, r->explained_kb - mi->committed_as));
 }
 
 static void status_committers(FILE *f, const struct ovc_live_report *r, size_t top)
