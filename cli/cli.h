@@ -61,6 +61,18 @@ extern const char cmd_whatif_usage[];
 
 /* cmd_help.c: the global usage with the command list (to f). */
 void cli_usage(FILE *f, const struct cli_ctx *ctx);
+
+/* live_load.c: the live commands' first step. Read root (NULL: /proc)
+ * into s, and for cli_live_load analyze it into r. -1 when done; else the
+ * error is printed (naming its file and line) and the exit code returned:
+ * 1 /proc cannot be read, 3 its contents cannot be used. s (and r) are
+ * to be freed by the caller either way. */
+struct ovc_live_snap;
+struct ovc_live_report;
+int cli_live_read(const struct cli_ctx *ctx, const char *cmd, const char *root,
+		  struct ovc_live_snap *s);
+int cli_live_load(const struct cli_ctx *ctx, const char *cmd, const char *root,
+		  struct ovc_live_snap *s, struct ovc_live_report *r);
 /* The row named name, or NULL. */
 const struct cli_cmd *cli_find(const struct cli_ctx *ctx, const char *name);
 

@@ -183,15 +183,14 @@ int cmd_fork_check(int argc, char **argv, struct cli_ctx *ctx)
 	struct ovc_live_snap s;
 	const struct ovc_live_proc *p;
 	struct fork_opts o;
-	struct ovc_err e = { 0 };
 	int rc = fork_options(argc, argv, ctx, &o);
 
 	if (rc >= 0)
 		return rc;
-	if (ovc_live_read(o.root, &s, &e) < 0) {
-		cli_error(ctx, "fork-check: %s", e.msg);
+	rc = cli_live_read(ctx, "fork-check", o.root, &s);
+	if (rc >= 0) {
 		ovc_live_snap_free(&s);
-		return e.code == OVC_E_IO || e.code == OVC_E_NOMEM ? CLI_EXIT_FAIL : CLI_EXIT_INPUT;
+		return rc;
 	}
 	p = find_proc(&s, o.pid);
 	if (!p || p->kthread || p->zombie) {

@@ -66,22 +66,6 @@ static int oom_options(int argc, char **argv, struct cli_ctx *ctx, struct oom_op
 	return -1;
 }
 
-static int oom_load(struct cli_ctx *ctx, const char *root, struct ovc_live_snap *s,
-		    struct ovc_live_report *r)
-{
-	struct ovc_err e = { 0 };
-
-	if (ovc_live_read(root, s, &e) < 0) {
-		cli_error(ctx, "oom: %s", e.msg);
-		return e.code == OVC_E_IO || e.code == OVC_E_NOMEM ? CLI_EXIT_FAIL : CLI_EXIT_INPUT;
-	}
-	if (ovc_live_analyze(s, NULL, 0, r, &e) < 0) {
-		cli_error(ctx, "oom: %s", e.msg);
-		return CLI_EXIT_FAIL;
-	}
-	return -1;
-}
-
 int cmd_oom(int argc, char **argv, struct cli_ctx *ctx)
 {
 	struct ovc_live_snap s;
@@ -92,7 +76,7 @@ int cmd_oom(int argc, char **argv, struct cli_ctx *ctx)
 	if (rc >= 0)
 		return rc;
 	memset(&r, 0, sizeof(r));
-	rc = oom_load(ctx, o.root, &s, &r);
+	rc = cli_live_load(ctx, "oom", o.root, &s, &r);
 	if (rc < 0)
 		rc = (o.json ? ovc_render_live_oom_json(ctx->out, &s, &r, o.cgroup)
 			     : ovc_render_live_oom_text(ctx->out, &s, &r, o.cgroup)) ? CLI_EXIT_FAIL

@@ -94,15 +94,13 @@ int cmd_snapshot(int argc, char **argv, struct cli_ctx *ctx)
 {
 	struct snapshot_opts o;
 	struct ovc_live_snap s;
-	struct ovc_err e = { 0 };
 	int rc = snapshot_options(argc, argv, ctx, &o);
 
 	if (rc >= 0)
 		return rc;
-	if (ovc_live_read(o.root, &s, &e) < 0) {
-		cli_error(ctx, "snapshot: %s: %s", e.file ? e.file : o.root ? o.root : "/proc", e.msg);
+	if (cli_live_read(ctx, "snapshot", o.root, &s) >= 0) {
 		ovc_live_snap_free(&s);
-		return CLI_EXIT_FAIL;
+		return CLI_EXIT_FAIL;	/* exit 3 is a file that cannot be written */
 	}
 	rc = snapshot_write(ctx, &o, &s);
 	ovc_live_snap_free(&s);

@@ -94,24 +94,6 @@ static int status_options(int argc, char **argv, struct cli_ctx *ctx, struct sta
 	return -1;
 }
 
-/* Read the tree and run the model. Returns -1 to go on, or the exit code.
- * (The same step opens each live command; it belongs in a shared cli file.) */
-static int status_load(struct cli_ctx *ctx, const char *root, struct ovc_live_snap *s,
-		       struct ovc_live_report *r)
-{
-	struct ovc_err e = { 0 };
-
-	if (ovc_live_read(root, s, &e) < 0) {
-		cli_error(ctx, "status: %s", e.msg);
-		return e.code == OVC_E_IO || e.code == OVC_E_NOMEM ? CLI_EXIT_FAIL : CLI_EXIT_INPUT;
-	}
-	if (ovc_live_analyze(s, NULL, 0, r, &e) < 0) {
-		cli_error(ctx, "status: %s", e.msg);
-		return CLI_EXIT_FAIL;
-	}
-	return -1;
-}
-
 int cmd_status(int argc, char **argv, struct cli_ctx *ctx)
 {
 	struct ovc_live_snap s;
@@ -122,7 +104,7 @@ int cmd_status(int argc, char **argv, struct cli_ctx *ctx)
 	if (rc >= 0)
 		return rc;
 	memset(&r, 0, sizeof(r));
-	rc = status_load(ctx, o.root, &s, &r);
+	rc = cli_live_load(ctx, "status", o.root, &s, &r);
 	if (rc < 0)
 		rc = (o.json ? ovc_render_live_status_json(ctx->out, &s, &r, &o.view)
 			     : ovc_render_live_status_text(ctx->out, &s, &r, &o.view)) ? CLI_EXIT_FAIL

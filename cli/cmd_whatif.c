@@ -129,15 +129,14 @@ int cmd_whatif(int argc, char **argv, struct cli_ctx *ctx)
 {
 	struct ovc_live_snap s;
 	struct whatif_opts o;
-	struct ovc_err e = { 0 };
 	int rc = whatif_options(argc, argv, ctx, &o);
 
 	if (rc >= 0)
 		return rc;
-	if (ovc_live_read(o.root, &s, &e) < 0) {
-		cli_error(ctx, "whatif: %s", e.msg);
+	rc = cli_live_read(ctx, "whatif", o.root, &s);
+	if (rc >= 0) {
 		ovc_live_snap_free(&s);
-		return e.code == OVC_E_IO || e.code == OVC_E_NOMEM ? CLI_EXIT_FAIL : CLI_EXIT_INPUT;
+		return rc;
 	}
 	rc = whatif_run(ctx, &o, &s);
 	ovc_live_snap_free(&s);
