@@ -9,6 +9,7 @@
 #define OVC_CLI_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include "ovc/err.h"
@@ -63,16 +64,21 @@ extern const char cmd_whatif_usage[];
 void cli_usage(FILE *f, const struct cli_ctx *ctx);
 
 /* live_load.c: the live commands' first step. Read root (NULL: /proc)
- * into s, and for cli_live_load analyze it into r. -1 when done; else the
+ * and the memory cgroups under sys (NULL: /sys) into s, and for
+ * cli_live_load analyze it into r. -1 when done; else the
  * error is printed (naming its file and line) and the exit code returned:
  * 1 /proc cannot be read, 3 its contents cannot be used. s (and r) are
  * to be freed by the caller either way. */
 struct ovc_live_snap;
 struct ovc_live_report;
 int cli_live_read(const struct cli_ctx *ctx, const char *cmd, const char *root,
-		  struct ovc_live_snap *s);
+		  const char *sys, struct ovc_live_snap *s);
 int cli_live_load(const struct cli_ctx *ctx, const char *cmd, const char *root,
-		  struct ovc_live_snap *s, struct ovc_live_report *r);
+		  const char *sys, struct ovc_live_snap *s, struct ovc_live_report *r);
+/* Take ovc's own commit charge out of s's Committed_AS (root NULL: this
+ * machine's /proc only), for a question about a later fork or mmap.
+ * Returns what was taken out, kB. */
+uint64_t cli_live_discount_self(const char *root, struct ovc_live_snap *s);
 /* The row named name, or NULL. */
 const struct cli_cmd *cli_find(const struct cli_ctx *ctx, const char *name);
 

@@ -23,16 +23,17 @@
 #include "render/live.h"
 
 const char cmd_can_alloc_usage[] =
-	"usage: ovc can-alloc SIZE [--pid PID | --uid UID] [--proc-root DIR] [--json]\n"
+	"usage: ovc can-alloc SIZE [--pid PID | --uid UID] [--proc-root DIR] [--sys-root DIR] [--json]\n"
 	"\n"
 	"Would a private writable mmap of SIZE (\"512M\", \"2G\", \"300 pages\") pass the\n"
 	"kernel's overcommit test now? Shows the arithmetic with this machine's numbers.\n"
-	"CAP_SYS_ADMIN (which spares the admin reserve) comes from the process's CapEff\n"
+	"CAP_SYS_ADMIN (which may use the admin reserve) comes from the process's CapEff\n"
 	"with --pid, or from uid 0 with --uid (default: your uid).\n"
 	"\n"
 	"  -P, --pid PID         the process that maps (its total_vm sets the user cut)\n"
 	"  -u, --uid UID         a new process of this user\n"
 	"  -p, --proc-root DIR   read DIR instead of /proc (a fixture tree)\n"
+	"      --sys-root DIR    read DIR instead of /sys (memory cgroups)\n"
 	"  -j, --json            JSON instead of text\n"
 	"  -h, --help            show this help\n"
 	"\n"
@@ -40,7 +41,7 @@ const char cmd_can_alloc_usage[] =
 	"3 no such process.\n";
 
 struct alloc_opts {
-	const char *root;
+	const char *root, *sys;
 	int json, pid;
 	long long uid;		/* -1: not given */
 	uint64_t bytes;
@@ -76,6 +77,7 @@ static int alloc_options(int argc, char **argv, struct cli_ctx *ctx, struct allo
 		{ "pid", required_argument, NULL, 'P' },
 		{ "uid", required_argument, NULL, 'u' },
 		{ "proc-root", required_argument, NULL, 'p' },
+		{ "sys-root", required_argument, NULL, 'S' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -99,6 +101,7 @@ static int alloc_options(int argc, char **argv, struct cli_ctx *ctx, struct allo
 				return CLI_EXIT_USAGE;
 			break;
 		case 'p': o->root = optarg; break;
+		case 'S': o->sys = optarg; break;
 		case 'j': o->json = 1; break;
 		case 'h': fputs(cmd_can_alloc_usage, ctx->out); return CLI_EXIT_OK;
 		case ':': return cli_usage_error(ctx, "can-alloc", "option '%s' needs a value", argv[optind - 1]);
@@ -138,7 +141,8 @@ static int alloc_who(struct cli_ctx *ctx, const struct alloc_opts *o, const stru
 
 /* The analysis of a snapshot holding only the mapping process, whose
  * "fork charge" is the request. */
-static int alloc_run(struct cli_ctx *ctx, const struct alloc_opts *o, const struct ovc_live_snap *s)
+static int alloc_run(struct cli_ctx *ctx, const struct alloc_opts *o, const struct ovc_live_snap *s,
+		     uint64_t self_kb)
 {
 	struct ovc_live_snap one = *s;
 	struct ovc_live_report r;
@@ -148,7 +152,7 @@ static int alloc_run(struct cli_ctx *ctx, const struct alloc_opts *o, const stru
 	char why[64];
 	int rc = alloc_who(ctx, o, s, &q, why, sizeof(why));
 	struct ovc_live_fix fix = { .min_ratio = -1, .max_kb = UINT64_MAX, .op = "mmap",
-				    .why_admin = why };
+				    .why_admin = why, .self_kb = self_kb };
 
 	if (rc >= 0)
 		return rc;
@@ -175,12 +179,12 @@ int cmd_can_alloc(int argc, char **argv, struct cli_ctx *ctx)
 
 	if (rc >= 0)
 		return rc;
-	rc = cli_live_read(ctx, "can-alloc", o.root, &s);
+	rc = cli_live_read(ctx, "can-alloc", o.root, o.sys, &s);
 	if (rc >= 0) {
 		ovc_live_snap_free(&s);
 		return rc;
 	}
-	rc = alloc_run(ctx, &o, &s);
+	rc = alloc_run(ctx, &o, &s, cli_live_discount_self(o.root, &s));
 	ovc_live_snap_free(&s);
 	return rc;
 }

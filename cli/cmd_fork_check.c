@@ -9,6 +9,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli/cli.h"
 #include "live/live.h"
@@ -18,7 +19,7 @@
 #define FORK_RATIO_MAX 1000000
 
 const char cmd_fork_check_usage[] =
-	"usage: ovc fork-check PID [--proc-root DIR] [--json]\n"
+	"usage: ovc fork-check PID [--proc-root DIR] [--sys-root DIR] [--json]\n"
 	"\n"
 	"Would fork() of process PID pass the kernel's overcommit test now? dup_mmap\n"
 	"charges every private writable mapping not marked MADV_DONTFORK (smaps\n"
@@ -28,6 +29,7 @@ const char cmd_fork_check_usage[] =
 	"or vfork()/posix_spawn().\n"
 	"\n"
 	"  -p, --proc-root DIR   read DIR instead of /proc (a fixture tree)\n"
+	"      --sys-root DIR    read DIR instead of /sys (memory cgroups)\n"
 	"  -j, --json            JSON instead of text\n"
 	"  -h, --help            show this help\n"
 	"\n"
@@ -37,7 +39,7 @@ const char cmd_fork_check_usage[] =
 	"be read), 2 usage error, 3 no such process.\n";
 
 struct fork_opts {
-	const char *root;
+	const char *root, *sys;
 	int json, pid;
 };
 
@@ -45,6 +47,7 @@ static int fork_options(int argc, char **argv, struct cli_ctx *ctx, struct fork_
 {
 	static const struct option longopts[] = {
 		{ "proc-root", required_argument, NULL, 'p' },
+		{ "sys-root", required_argument, NULL, 'S' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -59,6 +62,7 @@ static int fork_options(int argc, char **argv, struct cli_ctx *ctx, struct fork_
 	while ((c = getopt_long(argc, argv, ":p:jh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'p': o->root = optarg; break;
+		case 'S': o->sys = optarg; break;
 		case 'j': o->json = 1; break;
 		case 'h': fputs(cmd_fork_check_usage, ctx->out); return CLI_EXIT_OK;
 		case ':': return cli_usage_error(ctx, "fork-check", "option '%s' needs a value", argv[optind - 1]);
@@ -149,12 +153,13 @@ static const struct ovc_live_proc *find_proc(const struct ovc_live_snap *s, int 
 }
 
 static int fork_render(struct cli_ctx *ctx, const struct fork_opts *o, const struct ovc_live_snap *s,
-		       const struct ovc_live_proc *p)
+		       const struct ovc_live_proc *p, uint64_t self_kb)
 {
 	struct ovc_live_snap one = *s;
 	struct ovc_live_report r;
 	struct ovc_live_fix fix = { .min_ratio = -1, .max_kb = UINT64_MAX,
-				    .charge_kb = p->fork_charge, .op = "fork" };
+				    .charge_kb = p->fork_charge, .op = "fork",
+				    .self_kb = self_kb };
 	struct ovc_err e = { 0 };
 	int rc;
 
@@ -187,7 +192,7 @@ int cmd_fork_check(int argc, char **argv, struct cli_ctx *ctx)
 
 	if (rc >= 0)
 		return rc;
-	rc = cli_live_read(ctx, "fork-check", o.root, &s);
+	rc = cli_live_read(ctx, "fork-check", o.root, o.sys, &s);
 	if (rc >= 0) {
 		ovc_live_snap_free(&s);
 		return rc;
@@ -198,7 +203,10 @@ int cmd_fork_check(int argc, char **argv, struct cli_ctx *ctx)
 			  p->kthread ? "kernel thread (no address space to fork):" : "zombie:", o.pid);
 		rc = CLI_EXIT_INPUT;
 	} else {
-		rc = fork_render(ctx, &o, &s, p);
+		/* asked about itself, ovc's charge is the parent's own */
+		uint64_t self = o.pid == (int)getpid() ? 0 : cli_live_discount_self(o.root, &s);
+
+		rc = fork_render(ctx, &o, &s, p, self);
 	}
 	ovc_live_snap_free(&s);
 	return rc;

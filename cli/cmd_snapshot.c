@@ -12,7 +12,7 @@
 #include "render/live_snapshot.h"
 
 const char cmd_snapshot_usage[] =
-	"usage: ovc snapshot [-o FILE] [--proc-root DIR] [--anonymize]\n"
+	"usage: ovc snapshot [-o FILE] [--proc-root DIR] [--sys-root DIR] [--anonymize]\n"
 	"\n"
 	"Write this machine as a scenario: its kernel, memory, vm sysctls and every\n"
 	"process with its commit charge, fork charge and anonymous resident size.\n"
@@ -21,6 +21,7 @@ const char cmd_snapshot_usage[] =
 	"\n"
 	"  -o, --output FILE     write to FILE instead of standard output\n"
 	"  -p, --proc-root DIR   read DIR instead of /proc (a fixture tree)\n"
+	"      --sys-root DIR    read DIR instead of /sys (memory cgroups)\n"
 	"  -a, --anonymize       name processes p<PID> and leave out every comm\n"
 	"  -h, --help            show this help\n"
 	"\n"
@@ -31,7 +32,7 @@ const char cmd_snapshot_usage[] =
 	"3 FILE cannot be written.\n";
 
 struct snapshot_opts {
-	const char *root;	/* NULL: /proc */
+	const char *root, *sys;	/* NULL: /proc */
 	const char *out;	/* NULL: standard output */
 	int anonymize;
 };
@@ -42,6 +43,7 @@ static int snapshot_options(int argc, char **argv, struct cli_ctx *ctx, struct s
 	static const struct option longopts[] = {
 		{ "output", required_argument, NULL, 'o' },
 		{ "proc-root", required_argument, NULL, 'p' },
+		{ "sys-root", required_argument, NULL, 'S' },
 		{ "anonymize", no_argument, NULL, 'a' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -55,6 +57,7 @@ static int snapshot_options(int argc, char **argv, struct cli_ctx *ctx, struct s
 		switch (c) {
 		case 'o': o->out = optarg; break;
 		case 'p': o->root = optarg; break;
+		case 'S': o->sys = optarg; break;
 		case 'a': o->anonymize = 1; break;
 		case 'h': fputs(cmd_snapshot_usage, ctx->out); return CLI_EXIT_OK;
 		case ':': return cli_usage_error(ctx, "snapshot", "option '%s' needs a value", argv[optind - 1]);
@@ -98,7 +101,7 @@ int cmd_snapshot(int argc, char **argv, struct cli_ctx *ctx)
 
 	if (rc >= 0)
 		return rc;
-	if (cli_live_read(ctx, "snapshot", o.root, &s) >= 0) {
+	if (cli_live_read(ctx, "snapshot", o.root, o.sys, &s) >= 0) {
 		ovc_live_snap_free(&s);
 		return CLI_EXIT_FAIL;	/* exit 3 is a file that cannot be written */
 	}

@@ -15,16 +15,21 @@
 #define STATUS_MAX_CRITICAL 32
 
 const char cmd_status_usage[] =
-	"usage: ovc status [--proc-root DIR] [--critical NAME]... [--fork-min SIZE] [--json]\n"
+	"usage: ovc status [--proc-root DIR] [--sys-root DIR] [--critical NAME]... [--fork-min SIZE] [--json]\n"
 	"\n"
 	"Show this machine's overcommit state as the model sees it: the policy,\n"
-	"CommitLimit (the kernel's and the model's), Committed_AS and headroom, the\n"
-	"largest committers, processes whose fork() would fail now, the next OOM\n"
-	"victims with their oom_score, what could not be seen, and recommendations.\n"
+	"CommitLimit (the kernel's and the model's), Committed_AS and headroom,\n"
+	"Committed_AS taken apart (private mappings, shared anonymous objects, SysV\n"
+	"segments, tmpfs pages, the unexplained rest), the largest committers,\n"
+	"processes whose fork() would fail now, the next OOM victims with their\n"
+	"oom_score, memory cgroups with a limit and the victim of their own OOM,\n"
+	"what could not be seen, and recommendations.\n"
 	"\n"
 	"  -p, --proc-root DIR   read DIR instead of /proc (a fixture tree)\n"
-	"  -c, --critical NAME   a process that must not be an early OOM victim\n"
-	"                        (sshd, systemd and postgres always are); repeatable\n"
+	"      --sys-root DIR    read DIR instead of /sys (memory cgroups)\n"
+	"  -c, --critical NAME   a process (its exact comm) that must not be among the\n"
+	"                        first three OOM victims (sshd, systemd and postgres\n"
+	"                        always count); repeatable\n"
 	"  -f, --fork-min SIZE   list failing forks of at least SIZE (default 64M)\n"
 	"  -j, --json            JSON instead of text\n"
 	"  -h, --help            show this help\n"
@@ -36,7 +41,7 @@ const char cmd_status_usage[] =
 	"3 /proc's contents cannot be used.\n";
 
 struct status_opts {
-	const char *root;
+	const char *root, *sys;
 	int json;
 	const char *critical[STATUS_MAX_CRITICAL];
 	struct ovc_live_status_opts view;
@@ -58,6 +63,7 @@ static int status_options(int argc, char **argv, struct cli_ctx *ctx, struct sta
 {
 	static const struct option longopts[] = {
 		{ "proc-root", required_argument, NULL, 'p' },
+		{ "sys-root", required_argument, NULL, 'S' },
 		{ "critical", required_argument, NULL, 'c' },
 		{ "fork-min", required_argument, NULL, 'f' },
 		{ "json", no_argument, NULL, 'j' },
@@ -74,6 +80,7 @@ static int status_options(int argc, char **argv, struct cli_ctx *ctx, struct sta
 	while ((c = getopt_long(argc, argv, ":p:c:f:jh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'p': o->root = optarg; break;
+		case 'S': o->sys = optarg; break;
 		case 'j': o->json = 1; break;
 		case 'c':
 			if (o->view.ncritical == STATUS_MAX_CRITICAL)
@@ -104,7 +111,7 @@ int cmd_status(int argc, char **argv, struct cli_ctx *ctx)
 	if (rc >= 0)
 		return rc;
 	memset(&r, 0, sizeof(r));
-	rc = cli_live_load(ctx, "status", o.root, &s, &r);
+	rc = cli_live_load(ctx, "status", o.root, o.sys, &s, &r);
 	if (rc < 0)
 		rc = (o.json ? ovc_render_live_status_json(ctx->out, &s, &r, &o.view)
 			     : ovc_render_live_status_text(ctx->out, &s, &r, &o.view)) ? CLI_EXIT_FAIL

@@ -17,7 +17,7 @@
 #define WHATIF_MAX_SETS 16
 
 const char cmd_whatif_usage[] =
-	"usage: ovc whatif --set vm.NAME=VALUE [--set ...] [--proc-root DIR] [--json]\n"
+	"usage: ovc whatif --set vm.NAME=VALUE [--set ...] [--proc-root DIR] [--sys-root DIR] [--json]\n"
 	"\n"
 	"Apply vm sysctls to the model of this machine (through the kernel's own\n"
 	"handler rules: a value it refuses is an error) and show the new CommitLimit,\n"
@@ -29,6 +29,7 @@ const char cmd_whatif_usage[] =
 	"                           vm.overcommit_kbytes, vm.admin_reserve_kbytes,\n"
 	"                           vm.user_reserve_kbytes, vm.nr_hugepages; repeatable\n"
 	"  -p, --proc-root DIR      read DIR instead of /proc (a fixture tree)\n"
+	"      --sys-root DIR       read DIR instead of /sys (memory cgroups)\n"
 	"  -j, --json               JSON instead of text\n"
 	"  -h, --help               show this help\n"
 	"\n"
@@ -36,7 +37,7 @@ const char cmd_whatif_usage[] =
 	"kernel would refuse), 3 /proc's contents cannot be used.\n";
 
 struct whatif_opts {
-	const char *root;
+	const char *root, *sys;
 	int json;
 	struct ovc_live_set sets[WHATIF_MAX_SETS];
 	size_t n;
@@ -69,6 +70,7 @@ static int whatif_options(int argc, char **argv, struct cli_ctx *ctx, struct wha
 	static const struct option longopts[] = {
 		{ "set", required_argument, NULL, 's' },
 		{ "proc-root", required_argument, NULL, 'p' },
+		{ "sys-root", required_argument, NULL, 'S' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -87,6 +89,7 @@ static int whatif_options(int argc, char **argv, struct cli_ctx *ctx, struct wha
 				return CLI_EXIT_USAGE;
 			break;
 		case 'p': o->root = optarg; break;
+		case 'S': o->sys = optarg; break;
 		case 'j': o->json = 1; break;
 		case 'h': fputs(cmd_whatif_usage, ctx->out); return CLI_EXIT_OK;
 		case ':': return cli_usage_error(ctx, "whatif", "option '%s' needs a value", argv[optind - 1]);
@@ -133,7 +136,7 @@ int cmd_whatif(int argc, char **argv, struct cli_ctx *ctx)
 
 	if (rc >= 0)
 		return rc;
-	rc = cli_live_read(ctx, "whatif", o.root, &s);
+	rc = cli_live_read(ctx, "whatif", o.root, o.sys, &s);
 	if (rc >= 0) {
 		ovc_live_snap_free(&s);
 		return rc;

@@ -1,4 +1,7 @@
 /* live_load.c - the first step of every live command: this machine's /proc read, and analyzed, with errors that name their place. */
+#include <stdio.h>
+#include <unistd.h>
+
 #include "cli/cli.h"
 #include "live/live.h"
 
@@ -14,21 +17,29 @@ static void live_error(const struct cli_ctx *ctx, const char *cmd, const struct 
 }
 
 int cli_live_read(const struct cli_ctx *ctx, const char *cmd, const char *root,
-		  struct ovc_live_snap *s)
+		  const char *sys, struct ovc_live_snap *s)
 {
 	struct ovc_err e = { 0 };
 
-	if (ovc_live_read(root, s, &e) == 0)
-		return -1;
+	if (ovc_live_read(root, s, &e) == 0) {
+		/* a fixture /proc beside this machine's /sys would mix two machines */
+		if (root && !sys) {
+			snprintf(s->memcg_note, sizeof(s->memcg_note),
+				 "not read: --proc-root without --sys-root");
+			return -1;
+		}
+		if (ovc_live_read_memcgs(sys, s, &e) == 0)
+			return -1;
+	}
 	live_error(ctx, cmd, &e);
 	return e.code == OVC_E_IO || e.code == OVC_E_NOMEM ? CLI_EXIT_FAIL : CLI_EXIT_INPUT;
 }
 
 int cli_live_load(const struct cli_ctx *ctx, const char *cmd, const char *root,
-		  struct ovc_live_snap *s, struct ovc_live_report *r)
+		  const char *sys, struct ovc_live_snap *s, struct ovc_live_report *r)
 {
 	struct ovc_err e = { 0 };
-	int rc = cli_live_read(ctx, cmd, root, s);
+	int rc = cli_live_read(ctx, cmd, root, sys, s);
 
 	if (rc >= 0)
 		return rc;
@@ -36,4 +47,25 @@ int cli_live_load(const struct cli_ctx *ctx, const char *cmd, const char *root,
 		return -1;
 	live_error(ctx, cmd, &e);
 	return CLI_EXIT_FAIL;
+}
+
+/* ovc's own charge is in the Committed_AS it read, and gone by the time
+ * the fork or mmap asked about happens: take it out (this /proc only). */
+uint64_t cli_live_discount_self(const char *root, struct ovc_live_snap *s)
+{
+	int me = (int)getpid();
+
+	if (root)
+		return 0;
+	for (size_t i = 0; i < s->nprocs; i++) {
+		const struct ovc_live_proc *p = &s->procs[i];
+
+		if (p->pid != me || !(p->seen & OVC_LIVE_SMAPS))
+			continue;
+		if (p->committed > s->mi.committed_as)
+			return 0;
+		s->mi.committed_as -= p->committed;
+		return p->committed;
+	}
+	return 0;
 }

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "live/analyze.h"
 #include "live/live.h"
 #include "ovc/trace_cmp.h"
 #include "ovc/machine.h"
@@ -263,12 +264,12 @@ static void legacy_inputs(const struct ovc_live_snap *s, const struct ovc_machin
 		p->oom_score_adj * -OVC_OOM_DISABLE / OVC_OOM_SCORE_ADJ_MAX;
 }
 
-static void badness_of(const struct ovc_live_snap *s, const struct ovc_machine *m,
-		       const struct ovc_live_proc *p, struct ovc_badness *b)
+void live_badness(const struct ovc_live_snap *s, const struct ovc_machine *m,
+		  const struct ovc_live_proc *p, uint64_t totalpages, struct ovc_badness *b)
 {
 	memset(b, 0, sizeof(*b));
 	b->rule = m->profile.oom->badness;
-	b->totalpages = m->ram + m->phys.swap_total;
+	b->totalpages = totalpages;
 	b->rss = kb_pages(m, p->rss_anon + p->rss_file + p->rss_shmem);
 	b->swapents = kb_pages(m, p->vm_swap);
 	b->pgtables = kb_pages(m, p->vm_pte);	/* VmPTE is pgtables_bytes >> 10 */
@@ -294,7 +295,7 @@ static void badness_of(const struct ovc_live_snap *s, const struct ovc_machine *
  *   3.5-5.8      points * 1000 / totalpages;
  *   5.9+         (1000 + points * 1000 / totalpages) * 2 / 3, 0 for LONG_MIN.
  */
-static int64_t oom_score_of(const struct ovc_machine *m, const struct ovc_badness *b)
+int64_t live_oom_score(const struct ovc_machine *m, const struct ovc_badness *b)
 {
 	int64_t tp = b->totalpages ? (int64_t)b->totalpages : 1;
 
@@ -347,21 +348,28 @@ static uint64_t scan_pos(const struct ovc_live_proc *p)
 	return (p->start_ticks << 22) | (uint64_t)(p->pid & 0x3fffff);
 }
 
-static void rank_badness(struct ovc_live_report *r, struct order_key *k)
+int live_oom_order(const struct ovc_machine *m, const struct ovc_live_row *rows, size_t n,
+		   size_t *order, int *chosen)
 {
-	for (size_t i = 0; i < r->nrows; i++) {
-		const struct ovc_live_row *w = &r->rows[i];
+	struct order_key *k = calloc(n ? n : 1, sizeof(*k));
+
+	if (!k)
+		return -OVC_E_NOMEM;
+	for (size_t i = 0; i < n; i++) {
+		const struct ovc_live_row *w = &rows[i];
 
 		k[i] = (struct order_key){
 			.elig = w->badness.skip == OVC_OOM_ELIGIBLE && w->model_oom_score >= 0,
 			.points = w->badness.points, .scan = scan_pos(w->p), .i = i,
-			.ties_last = r->profile.oom->ties_last,
+			.ties_last = m->profile.oom->ties_last,
 		};
 	}
-	qsort(k, r->nrows, sizeof(*k), cmp_badness);
-	for (size_t i = 0; i < r->nrows; i++)
-		r->by_badness[i] = k[i].i;
-	r->chosen = r->nrows && k[0].elig ? (int)k[0].i : -1;
+	qsort(k, n, sizeof(*k), cmp_badness);
+	for (size_t i = 0; i < n; i++)
+		order[i] = k[i].i;
+	*chosen = n && k[0].elig ? (int)k[0].i : -1;
+	free(k);
+	return 0;
 }
 
 /* Largest committed first; equal: by pid. */
@@ -423,15 +431,13 @@ static void oom_rows(const struct ovc_live_snap *s, const struct ovc_machine *m,
 		struct ovc_live_row *w = &r->rows[i];
 		int64_t d;
 
-		badness_of(s, m, w->p, &w->badness);
-		w->model_oom_score = w->p->seen & OVC_LIVE_STATUS ? oom_score_of(m, &w->badness) : -1;
+		live_badness(s, m, w->p, m->ram + m->phys.swap_total, &w->badness);
+		w->model_oom_score = w->p->seen & OVC_LIVE_STATUS ? live_oom_score(m, &w->badness) : -1;
 		d = w->model_oom_score - w->p->oom_score;
 		w->score_differs = w->model_oom_score >= 0 && w->p->oom_score >= 0 &&
 				   (uint64_t)(d < 0 ? -d : d) > r->score_slack;
 		r->score_mismatches += w->score_differs;
-		r->explained_kb += w->p->committed;
 	}
-	r->explained_kb += s->mi.shmem;
 }
 
 static int analyze(const struct ovc_live_snap *s, struct ovc_machine *m, struct ovc_live_report *r,
@@ -448,13 +454,15 @@ static int analyze(const struct ovc_live_snap *s, struct ovc_machine *m, struct 
 	for (int pol = 0; pol <= 2; pol++)
 		forks_under(m, r, pol);
 	oom_rows(s, m, r);
+	ovc_live_reconcile(s, &r->rec);
 	k = calloc(r->nrows ? r->nrows : 1, sizeof(*k));
-	if (!k)
+	if (!k || live_oom_order(m, r->rows, r->nrows, r->by_badness, &r->chosen)) {
+		free(k);
 		return ovc_err_set(e, OVC_E_NOMEM, "out of memory");
-	rank_badness(r, k);
+	}
 	rank_commit(r, k);
 	free(k);
-	return 0;
+	return live_memcg_ooms(s, m, r, e);
 }
 
 int ovc_live_analyze(const struct ovc_live_snap *s, const struct ovc_live_set *overrides,
@@ -464,7 +472,7 @@ int ovc_live_analyze(const struct ovc_live_snap *s, const struct ovc_live_set *o
 	int rc;
 
 	memset(r, 0, sizeof(*r));
-	r->chosen = -1;
+	r->chosen = r->chosen_group = -1;
 	pick_profile(s->release, r);
 	rc = build_machine(s, r, &m, e);
 	if (rc == 0)
@@ -479,6 +487,11 @@ int ovc_live_analyze(const struct ovc_live_snap *s, const struct ovc_live_set *o
 
 void ovc_live_report_free(struct ovc_live_report *r)
 {
+	for (size_t i = 0; i < r->nmemcg_ooms; i++)
+		free(r->memcg_ooms[i].rows);
+	free(r->memcg_ooms);
+	r->memcg_ooms = NULL;
+	r->nmemcg_ooms = 0;
 	free(r->rows);
 	free(r->by_commit);
 	free(r->by_badness);

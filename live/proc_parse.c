@@ -1,4 +1,4 @@
-/* proc_parse.c - pure parsers of /proc text for live/: meminfo, PID status/stat/smaps/cgroup, integers (kB). */
+/* proc_parse.c - pure parsers of /proc text for live/: meminfo, PID status/stat/smaps/cgroup, sysvipc/shm, integers (kB). */
 #include "live/proc_parse.h"
 
 #include <stddef.h>
@@ -74,18 +74,22 @@ static int scan_i64(const char *s, size_t n, size_t *i, int64_t *v)
 	return 0;
 }
 
-/* CapEff and friends: the kernel prints lowercase hex (%016llx). */
+static int is_hex_lower(char c)
+{
+	return is_digit(c) || (c >= 'a' && c <= 'f');
+}
+
+/* CapEff and friends, smaps addresses: the kernel prints lowercase hex
+ * (%016llx, %08lx). */
 static int scan_hex(const char *s, size_t n, size_t *i, uint64_t *v)
 {
-	static const char digits[] = "0123456789abcdef";
-	const char *d;
 	size_t start = *i;
 	uint64_t x = 0;
 
-	for (; *i < n && s[*i] && (d = strchr(digits, s[*i])) != NULL; (*i)++) {
+	for (; *i < n && is_hex_lower(s[*i]); (*i)++) {
 		if (x >> 60)
 			return -1;
-		x = x << 4 | (uint64_t)(d - digits);
+		x = x << 4 | (uint64_t)(is_digit(s[*i]) ? s[*i] - '0' : s[*i] - 'a' + 10);
 	}
 	*v = x;
 	return *i > start ? 0 : -1;
@@ -224,7 +228,7 @@ static const struct {
 	KB_LINE("VmSize", vm_size),	/* first: its presence means an mm */
 	KB_LINE("VmRSS", vm_rss), KB_LINE("RssAnon", rss_anon), KB_LINE("RssFile", rss_file),
 	KB_LINE("RssShmem", rss_shmem), KB_LINE("VmPTE", vm_pte), KB_LINE("VmSwap", vm_swap),
-	KB_LINE("VmLck", vm_lck),
+	KB_LINE("VmLck", vm_lck), KB_LINE("VmData", vm_data), KB_LINE("VmStk", vm_stk),
 };
 #undef KB_LINE
 
@@ -464,15 +468,144 @@ static int smaps_is_vsyscall(const char *s, size_t n)
 	return n - i == 10 && memcmp(s + i, "[vsyscall]", 10) == 0;
 }
 
-/*
- * VmFlags (fs/proc/task_mmu.c show_smap_vma_flags()): two-letter words.
- * ac = VM_ACCOUNT (charged to Committed_AS), dc = VM_DONTCOPY (a fork
- * leaves it out, so charges nothing for it: kernel/fork.c dup_mmap()),
- * nr = VM_NORESERVE, ht = VM_HUGETLB. The VMA's Size closes here.
- */
-static void smaps_flags(struct ovc_smaps_acc *a, const char *s, size_t n)
+/* A header's fields, as fs/proc/task_mmu.c show_map_vma() prints them:
+ * addresses and offset in hex, dev as "%02x:%02x" of MAJOR and MINOR,
+ * the inode in decimal, then the path after padding. */
+struct smaps_header {
+	uint64_t start, end, offset, dev, inode;
+	int shared;		/* perms "...s": VM_MAYSHARE */
+	const char *path;
+	size_t path_n;
+};
+
+/* A single blank after a field, as show_map_vma() prints. */
+static int one_blank(const char *s, size_t n, size_t *i)
 {
-	int ac = 0, dc = 0, nr = 0, ht = 0;
+	if (*i >= n || s[*i] != ' ')
+		return -1;
+	(*i)++;
+	return 0;
+}
+
+/* 0, or -1 if a field is not what the kernel prints. dev is kept as the
+ * kernel's dev_t: MAJOR << 20 | MINOR (include/linux/kdev_t.h MINORBITS). */
+static int smaps_header_parse(const char *s, size_t n, struct smaps_header *h)
+{
+	uint64_t major, minor;
+	size_t i = 0;
+
+	if (scan_hex(s, n, &i, &h->start) < 0 || i >= n || s[i++] != '-' ||
+	    scan_hex(s, n, &i, &h->end) < 0 || one_blank(s, n, &i) < 0 || n - i < 4)
+		return -1;
+	h->shared = s[i + 3] == 's';
+	i += 4;
+	if (one_blank(s, n, &i) < 0 || scan_hex(s, n, &i, &h->offset) < 0 ||
+	    one_blank(s, n, &i) < 0 || scan_hex(s, n, &i, &major) < 0 || i >= n ||
+	    s[i++] != ':' || scan_hex(s, n, &i, &minor) < 0 || one_blank(s, n, &i) < 0 ||
+	    scan_u64(s, n, &i, &h->inode) < 0 || major >> 12 || minor >> 20)
+		return -1;
+	h->dev = major << 20 | minor;
+	i = skip_blanks(s, n, i);
+	h->path = s + i;
+	h->path_n = n - i;
+	return 0;
+}
+
+/*
+ * Which shmem object a shared mapping's path names, or -1:
+ *  - "/dev/zero (deleted)": MAP_SHARED|MAP_ANONYMOUS (and a shared map of
+ *    /dev/zero) gets its own unlinked shmem file "dev/zero"
+ *    (mm/shmem.c shmem_zero_setup() -> shmem_kernel_file_setup(), 5.4
+ *    and 6.x alike), charged once by its size (shmem_acct_size()) unless
+ *    VM_NORESERVE, then page by page (shmem_acct_block(s)());
+ *  - "/SYSV%08x (deleted)": a shmat() of a segment, whose file is named
+ *    for its key (ipc/shm.c newseg()); newseg() sets the inode number to
+ *    the shmid. Its charge is read from /proc/sysvipc/shm instead.
+ * A private map of /dev/zero is plain anonymous memory ("/dev/zero",
+ * not deleted, not shared): not an object.
+ */
+static int shobj_kind(const struct smaps_header *h)
+{
+	static const char zero[] = "/dev/zero (deleted)", del[] = " (deleted)";
+	const char *p = h->path;
+	size_t k;
+
+	if (!h->shared)
+		return -1;
+	if (h->path_n == sizeof(zero) - 1 && memcmp(p, zero, sizeof(zero) - 1) == 0)
+		return OVC_SHOBJ_SHARED_ANON;
+	if (h->path_n != 5 + 8 + sizeof(del) - 1 || memcmp(p, "/SYSV", 5) != 0 ||
+	    memcmp(p + 13, del, sizeof(del) - 1) != 0)
+		return -1;
+	for (k = 5; k < 13; k++)
+		if (!is_hex_lower(p[k]))
+			return -1;
+	return OVC_SHOBJ_SYSV;
+}
+
+/* Could the header's path be an object's? Most headers stop here,
+ * before their fields are parsed. */
+static int maybe_object(const char *s, size_t n)
+{
+	static const char zero[] = "/dev/zero (deleted)", del[] = " (deleted)";
+	const size_t z = sizeof(zero) - 1, d = sizeof(del) - 1, v = 5 + 8 + d;
+
+	return (n > z && memcmp(s + n - z, zero, z) == 0) ||
+	       (n > v && memcmp(s + n - d, del, d) == 0 && memcmp(s + n - v, "/SYSV", 5) == 0);
+}
+
+/* Hand the object gathered over (a hugetlb one is no shmem: dropped). */
+static void shobj_close(struct ovc_smaps_acc *a)
+{
+	if (a->cur_open && !a->cur_ht && a->shobj)
+		a->shobj(a->shobj_arg, &a->cur);
+	a->cur_open = a->cur_vma = a->cur_ht = 0;
+}
+
+/* The VMA h continues the object being gathered: the rest of a mapping
+ * that mprotect or mlock split, same object, adjacent in both. */
+static int shobj_continues(const struct ovc_smaps_acc *a, const struct smaps_header *h,
+			   int kind)
+{
+	return a->cur_open && a->cur.kind == kind && a->cur.dev == h->dev &&
+	       a->cur.inode == h->inode && a->cur_end == h->start &&
+	       a->cur_off_end == h->offset;
+}
+
+static void smaps_header(struct ovc_smaps_acc *a, const char *s, size_t n)
+{
+	struct smaps_header h;
+	int kind = -1;
+
+	a->vma_kb = 0;
+	if (!smaps_is_vsyscall(s, n))
+		a->map_count++;
+	if (maybe_object(s, n) && smaps_header_parse(s, n, &h) == 0 && h.end >= h.start)
+		kind = shobj_kind(&h);
+	if (kind < 0) {
+		shobj_close(a);
+		return;
+	}
+	if (!shobj_continues(a, &h, kind)) {
+		shobj_close(a);
+		memset(&a->cur, 0, sizeof(a->cur));
+		a->cur.dev = h.dev;
+		a->cur.inode = h.inode;
+		a->cur.kind = (uint8_t)kind;
+		a->cur_open = 1;
+	}
+	a->cur_vma = 1;
+	a->cur_end = h.end;
+	a->cur_off_end = add_sat(h.offset, h.end - h.start);
+}
+
+enum { FLAG_AC = 1, FLAG_DC = 2, FLAG_NR = 4, FLAG_HT = 8 };
+
+/* The two-letter words of VmFlags (fs/proc/task_mmu.c
+ * show_smap_vma_flags()) that matter here, as FLAG_* bits. */
+static unsigned vmflags_of(const char *s, size_t n)
+{
+	unsigned f = 0;
 	size_t i = 0, w;
 
 	while ((i = skip_blanks(s, n, i)) < n) {
@@ -480,49 +613,253 @@ static void smaps_flags(struct ovc_smaps_acc *a, const char *s, size_t n)
 			;
 		if (i - w != 2)
 			continue;
-		ac |= s[w] == 'a' && s[w + 1] == 'c';
-		dc |= s[w] == 'd' && s[w + 1] == 'c';
-		nr |= s[w] == 'n' && s[w + 1] == 'r';
-		ht |= s[w] == 'h' && s[w + 1] == 't';
+		f |= s[w] == 'a' && s[w + 1] == 'c' ? FLAG_AC : 0;
+		f |= s[w] == 'd' && s[w + 1] == 'c' ? FLAG_DC : 0;
+		f |= s[w] == 'n' && s[w + 1] == 'r' ? FLAG_NR : 0;
+		f |= s[w] == 'h' && s[w + 1] == 't' ? FLAG_HT : 0;
 	}
-	if (ac)
+	return f;
+}
+
+/*
+ * VmFlags: ac = VM_ACCOUNT (charged to Committed_AS), dc = VM_DONTCOPY
+ * (a fork leaves it out, so charges nothing for it: kernel/fork.c
+ * dup_mmap()), nr = VM_NORESERVE, ht = VM_HUGETLB. The VMA's Size
+ * closes here. A shared mapping is never "ac": its object carries the
+ * charge (mm/mmap.c accountable_mapping() wants !VM_SHARED).
+ */
+static void smaps_flags(struct ovc_smaps_acc *a, const char *s, size_t n)
+{
+	unsigned f = vmflags_of(s, n);
+
+	if (f & FLAG_AC)
 		a->committed = add_sat(a->committed, a->vma_kb);
-	if (ac && !dc)
+	if ((f & FLAG_AC) && !(f & FLAG_DC))
 		a->fork_charge = add_sat(a->fork_charge, a->vma_kb);
-	if (ac && !dc && a->vma_kb > a->fork_largest)
+	if ((f & FLAG_AC) && !(f & FLAG_DC) && a->vma_kb > a->fork_largest)
 		a->fork_largest = a->vma_kb;
-	if (nr)
+	if (f & FLAG_NR)
 		a->noreserve = add_sat(a->noreserve, a->vma_kb);
-	if (ht)
+	if (f & FLAG_HT)
 		a->hugetlb = add_sat(a->hugetlb, a->vma_kb);
+	if (a->cur_vma && (f & FLAG_NR))
+		a->cur.noreserve = 1;
+	if (a->cur_vma && (f & FLAG_HT))
+		a->cur_ht = 1;
 	a->vma_kb = 0;
+}
+
+/* Rss: and Swap: count only for a shmem object's VMA. i: past the key. */
+static int smaps_object_kb(struct ovc_smaps_acc *a, const char *s, size_t n, size_t i,
+			   uint64_t *dst)
+{
+	uint64_t v;
+
+	if (!a->cur_vma)
+		return 0;
+	if (kb_value(s, n, &i, &v) < 0)
+		return -1;
+	*dst = add_sat(*dst, v);
+	return 0;
+}
+
+static int smaps_size(struct ovc_smaps_acc *a, const char *s, size_t n, size_t i)
+{
+	uint64_t v;
+
+	if (kb_value(s, n, &i, &v) < 0)
+		return -1;
+	a->vma_kb = v;
+	if (a->cur_vma)
+		a->cur.size_kb = add_sat(a->cur.size_kb, v);
+	return 0;
+}
+
+static int smaps_page_size(struct ovc_smaps_acc *a, const char *s, size_t n, size_t i)
+{
+	uint64_t v;
+
+	if (kb_value(s, n, &i, &v) < 0 || v == 0)
+		return -1;
+	if (!a->page_kb || v < a->page_kb)
+		a->page_kb = v;
+	return 0;
+}
+
+/* One line, picked by its first byte: a header starts with a lowercase
+ * hex digit, a field with a capital. Most of a smaps is fields no one
+ * here reads (tens of millions of lines on a large machine): they cost
+ * a switch and a compare or two. */
+static int smaps_dispatch(struct ovc_smaps_acc *a, const char *s, size_t n)
+{
+	size_t i;
+
+	switch (n ? s[0] : '\0') {
+	case 'S':
+		if ((i = key_is(s, n, "Size")))
+			return smaps_size(a, s, n, i);
+		if ((i = key_is(s, n, "Swap")))
+			return smaps_object_kb(a, s, n, i, &a->cur.swap_kb);
+		return 0;
+	case 'R':
+		i = key_is(s, n, "Rss");
+		return i ? smaps_object_kb(a, s, n, i, &a->cur.rss_kb) : 0;
+	case 'K':
+		i = key_is(s, n, "KernelPageSize");
+		return i ? smaps_page_size(a, s, n, i) : 0;
+	case 'V':
+		if ((i = key_is(s, n, "VmFlags")))
+			smaps_flags(a, s + i, n - i);
+		return 0;
+	default:
+		if (smaps_is_header(s, n))
+			smaps_header(a, s, n);
+		return 0;
+	}
 }
 
 int ovc_smaps_line(struct ovc_smaps_acc *a, const char *s, size_t n)
 {
-	size_t i;
-	uint64_t v;
-
-	if (smaps_is_header(s, n)) {
-		a->vma_kb = 0;
-		if (!smaps_is_vsyscall(s, n))
-			a->map_count++;
-	} else if ((i = key_is(s, n, "Size"))) {
-		if (kb_value(s, n, &i, &v) < 0)
-			goto bad;
-		a->vma_kb = v;
-	} else if ((i = key_is(s, n, "KernelPageSize"))) {
-		if (kb_value(s, n, &i, &v) < 0 || v == 0)
-			goto bad;
-		if (!a->page_kb || v < a->page_kb)
-			a->page_kb = v;
-	} else if ((i = key_is(s, n, "VmFlags"))) {
-		smaps_flags(a, s + i, n - i);
-	}
-	return 0;
-bad:
+	if (smaps_dispatch(a, s, n) == 0)
+		return 0;
 	a->bad++;
 	return -OVC_E_PARSE;
+}
+
+void ovc_smaps_end(struct ovc_smaps_acc *a)
+{
+	shobj_close(a);
+}
+
+/* ------------------------------------------------------------------ */
+/* /proc/sysvipc/shm                                                    */
+
+/*
+ * ipc/shm.c: shm_init() names the columns in the header ("key shmid
+ * perms size cpid lpid nattch uid gid cuid cgid atime dtime ctime rss
+ * swap"; rss and swap were added in about 4.1 [unconf]), and
+ * sysvipc_shm_proc_show() prints one line per segment: size is
+ * shm_segsz in bytes, rss and swap are pages times PAGE_SIZE (bytes).
+ * The key is printed signed; columns are blank-separated and padded.
+ */
+enum { SYSV_MAX_COLS = 64 };
+
+void ovc_sysv_init(struct ovc_sysv_acc *a, uint64_t page_bytes)
+{
+	memset(a, 0, sizeof(*a));
+	a->page_bytes = page_bytes >= 1024 && page_bytes % 1024 == 0 ? page_bytes : 4096;
+	a->col_size = a->col_rss = a->col_swap = -1;
+}
+
+/* The next blank-separated word from *i: its start in *w and its length
+ * (0 when none is left); *i moves past it. */
+static size_t next_word(const char *s, size_t n, size_t *i, const char **w)
+{
+	size_t start = skip_blanks(s, n, *i), j = start;
+
+	while (j < n && !is_blank(s[j]))
+		j++;
+	*w = s + start;
+	*i = j;
+	return j - start;
+}
+
+static int word_is(const char *w, size_t k, const char *name)
+{
+	return strlen(name) == k && memcmp(w, name, k) == 0;
+}
+
+static void sysv_column(int *col, int at, const char *w, size_t k, const char *name)
+{
+	if (*col < 0 && word_is(w, k, name))
+		*col = at;
+}
+
+static int sysv_header(struct ovc_sysv_acc *a, const char *s, size_t n)
+{
+	const char *w;
+	size_t i = 0, k;
+	int col = 0;
+
+	a->have_header = 1;
+	for (; (k = next_word(s, n, &i, &w)) > 0; col++) {
+		if (col == SYSV_MAX_COLS)
+			return -1;
+		sysv_column(&a->col_size, col, w, k, "size");
+		sysv_column(&a->col_rss, col, w, k, "rss");
+		sysv_column(&a->col_swap, col, w, k, "swap");
+	}
+	a->ncols = col;
+	a->have_rss_swap = a->col_rss >= 0 && a->col_swap >= 0;
+	return a->col_size >= 0 ? 0 : -1;
+}
+
+/* Bytes to kB, rounded up to whole pages: VM_ACCT(size) pages, what
+ * newseg() charges (shmem_acct_size()). */
+static uint64_t page_kb_of(uint64_t bytes, uint64_t page_bytes)
+{
+	uint64_t pages = bytes / page_bytes + (bytes % page_bytes != 0);
+
+	return pages * (page_bytes / 1024);
+}
+
+static uint64_t kb_of(uint64_t bytes)
+{
+	return bytes / 1024 + (bytes % 1024 != 0);
+}
+
+/* One segment: exactly the header's number of words, the named ones
+ * plain decimal numbers. */
+static int sysv_segment(struct ovc_sysv_acc *a, const char *s, size_t n)
+{
+	uint64_t v[3] = { 0, 0, 0 };
+	const int *cols[3] = { &a->col_size, &a->col_rss, &a->col_swap };
+	const char *w;
+	size_t i = 0, k, j;
+	int col, c;
+
+	if (a->col_size < 0)
+		return -1;
+	for (col = 0; (k = next_word(s, n, &i, &w)) > 0; col++) {
+		for (c = 0; c < 3; c++) {
+			j = 0;
+			if (*cols[c] == col && (scan_u64(w, k, &j, &v[c]) < 0 || j != k))
+				return -1;
+		}
+	}
+	if (col != a->ncols)
+		return -1;
+	a->segments++;
+	a->size_kb = add_sat(a->size_kb, page_kb_of(v[0], a->page_bytes));
+	a->rss_kb = add_sat(a->rss_kb, kb_of(v[1]));
+	a->swap_kb = add_sat(a->swap_kb, kb_of(v[2]));
+	return 0;
+}
+
+int ovc_sysv_line(struct ovc_sysv_acc *a, const char *s, size_t n)
+{
+	int r;
+
+	if (skip_blanks(s, n, 0) == n)
+		return 0;
+	r = a->have_header ? sysv_segment(a, s, n) : sysv_header(a, s, n);
+	if (r == 0)
+		return 0;
+	a->bad++;
+	return -OVC_E_PARSE;
+}
+
+int ovc_proc_parse_sysv_shm(const char *buf, size_t len, uint64_t page_bytes,
+			    struct ovc_sysv_acc *a)
+{
+	struct lines L = { buf, buf + len };
+	const char *s;
+	size_t n;
+
+	ovc_sysv_init(a, page_bytes);
+	while (line_next(&L, &s, &n))
+		ovc_sysv_line(a, s, n);
+	return a->bad || !a->have_header ? -OVC_E_PARSE : 0;
 }
 
 /* ------------------------------------------------------------------ */

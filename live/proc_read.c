@@ -1,4 +1,4 @@
-/* proc_read.c - the live snapshot: a proc tree's machine files and every PID directory, read through a root handle (kB). */
+/* proc_read.c - the live snapshot: a proc tree's machine files, SysV segments and every PID directory, read through a root handle (kB). */
 #include "live/live.h"
 
 #include <errno.h>
@@ -19,11 +19,36 @@
  */
 enum { SMALL_CAP = 64 * 1024, CHUNK_CAP = 64 * 1024 };
 
+/* The shmem objects of one smaps, gathered as the accumulator hands
+ * them over into a list each reader keeps from process to process. */
+struct shobj_list {
+	struct ovc_live_shobj *v;
+	size_t n, cap;
+	int nomem;
+};
+
 struct reader {
 	struct ovc_proc_root root;
 	char small[SMALL_CAP];
 	char chunk[CHUNK_CAP];
+	struct shobj_list objs;
 };
+
+static struct reader *reader_new(void)
+{
+	struct reader *R = malloc(sizeof(*R));
+
+	if (R)
+		memset(&R->objs, 0, sizeof(R->objs));
+	return R;
+}
+
+static void reader_free(struct reader *R)
+{
+	if (R)
+		free(R->objs.v);
+	free(R);
+}
 
 /* ------------------------------------------------------------------ */
 /* The machine                                                          */
@@ -247,10 +272,26 @@ static enum outcome step_cgroup(struct pid_read *P)
 	return o;
 }
 
-/* Feed the whole lines of buf[0..*len) to a, keep the unfinished tail at
+/* Where a streamed file's lines go: smaps or sysvipc/shm. A direct call
+ * for each (smaps runs to tens of millions of lines on a large machine:
+ * a call through a pointer for each shows). */
+struct sink {
+	struct ovc_smaps_acc *smaps;
+	struct ovc_sysv_acc *sysv;
+};
+
+static void sink_line(const struct sink *k, const char *s, size_t n)
+{
+	if (k->smaps)
+		ovc_smaps_line(k->smaps, s, n);
+	else
+		ovc_sysv_line(k->sysv, s, n);
+}
+
+/* Feed the whole lines of buf[0..*len) to k, keep the unfinished tail at
  * the front. A line longer than the buffer is fed cut (its head holds
  * all a header needs) and the rest of it skipped. */
-static void feed_lines(struct ovc_smaps_acc *a, char *buf, size_t *len, size_t cap,
+static void feed_lines(const struct sink *k, char *buf, size_t *len, size_t cap,
 		       int *skipping)
 {
 	size_t start = 0;
@@ -258,7 +299,7 @@ static void feed_lines(struct ovc_smaps_acc *a, char *buf, size_t *len, size_t c
 
 	while ((nl = memchr(buf + start, '\n', *len - start)) != NULL) {
 		if (!*skipping)
-			ovc_smaps_line(a, buf + start, (size_t)(nl - (buf + start)));
+			sink_line(k, buf + start, (size_t)(nl - (buf + start)));
 		*skipping = 0;
 		start = (size_t)(nl - buf) + 1;
 	}
@@ -266,14 +307,14 @@ static void feed_lines(struct ovc_smaps_acc *a, char *buf, size_t *len, size_t c
 	memmove(buf, buf + start, *len);
 	if (*len == cap) {
 		if (!*skipping)
-			ovc_smaps_line(a, buf, *len);
+			sink_line(k, buf, *len);
 		*skipping = 1;
 		*len = 0;
 	}
 }
 
-/* smaps a buffer at a time. 0 or -errno. */
-static long stream_smaps(int fd, char *buf, size_t cap, struct ovc_smaps_acc *a)
+/* A file a buffer at a time, line by line into k. 0 or -errno. */
+static long stream_lines(int fd, char *buf, size_t cap, const struct sink *k)
 {
 	size_t len = 0;
 	int skipping = 0;
@@ -284,38 +325,90 @@ static long stream_smaps(int fd, char *buf, size_t cap, struct ovc_smaps_acc *a)
 		if (n < 0)
 			return n;
 		len += (size_t)n;
-		feed_lines(a, buf, &len, cap, &skipping);
+		feed_lines(k, buf, &len, cap, &skipping);
 	} while (n > 0);
 	if (len && !skipping)
-		ovc_smaps_line(a, buf, len);
+		sink_line(k, buf, len);
 	return 0;
 }
 
+/* The accumulator's callback: one more object (no memory: noted). */
+static void shobj_add(void *arg, const struct ovc_live_shobj *o)
+{
+	struct shobj_list *L = arg;
+	struct ovc_live_shobj *v;
+	size_t cap;
+
+	if (L->nomem)
+		return;
+	if (L->n == L->cap) {
+		cap = L->cap ? 2 * L->cap : 4;
+		v = realloc(L->v, cap * sizeof(*v));
+		if (!v) {
+			L->nomem = 1;
+			return;
+		}
+		L->v = v;
+		L->cap = cap;
+	}
+	L->v[L->n++] = *o;
+}
+
+/* The objects gathered, copied into memory of the process's own (most
+ * processes have none, and get no memory). 0, or -1: out of memory. */
+static int keep_shobjs(struct ovc_live_proc *p, const struct shobj_list *L)
+{
+	if (L->nomem)
+		return -1;
+	if (!L->n)
+		return 0;
+	p->shobjs = malloc(L->n * sizeof(*p->shobjs));
+	if (!p->shobjs)
+		return -1;
+	memcpy(p->shobjs, L->v, L->n * sizeof(*p->shobjs));
+	p->nshobjs = L->n;
+	return 0;
+}
+
+static void store_smaps(struct ovc_live_proc *p, const struct ovc_smaps_acc *a)
+{
+	p->committed = a->committed;
+	p->fork_charge = a->fork_charge;
+	p->fork_largest = a->fork_largest;
+	p->noreserve = a->noreserve;
+	p->hugetlb = a->hugetlb;
+	p->map_count = a->map_count;
+	p->seen |= OVC_LIVE_SMAPS;
+}
+
 /* A kernel thread's smaps is empty: seen, with zeros. A line that does
- * not parse leaves the bit clear: a partial sum would understate. */
+ * not parse leaves the bit clear: a partial sum would understate; so
+ * does no memory for the shmem objects (the process then counts among
+ * those whose smaps was not read). */
 static enum outcome step_smaps(struct pid_read *P)
 {
 	struct ovc_smaps_acc a;
+	struct sink k = { &a, NULL };
+	struct shobj_list *L = &P->R->objs;
 	int fd = ovc_proc_file_open(P->dfd, "smaps");
 	long rc;
 
 	if (fd < 0)
 		return outcome_of(fd);
 	ovc_smaps_init(&a);
-	rc = stream_smaps(fd, P->R->chunk, sizeof(P->R->chunk), &a);
+	a.shobj = shobj_add;
+	a.shobj_arg = L;
+	L->n = 0;
+	L->nomem = 0;
+	rc = stream_lines(fd, P->R->chunk, sizeof(P->R->chunk), &k);
 	close(fd);
 	if (rc < 0)
 		return outcome_of(rc);
-	if (a.bad)
+	ovc_smaps_end(&a);
+	if (a.bad || keep_shobjs(P->p, L) < 0)
 		return READ_OK;
-	P->p->committed = a.committed;
-	P->p->fork_charge = a.fork_charge;
-	P->p->fork_largest = a.fork_largest;
-	P->p->noreserve = a.noreserve;
-	P->p->hugetlb = a.hugetlb;
-	P->p->map_count = a.map_count;
+	store_smaps(P->p, &a);
 	P->page_kb = a.page_kb;
-	P->p->seen |= OVC_LIVE_SMAPS;
 	return READ_OK;
 }
 
@@ -354,6 +447,7 @@ static enum outcome read_pid(struct reader *R, int pid, struct ovc_live_proc *p,
 	memset(p, 0, sizeof(*p));
 	p->pid = pid;
 	p->oom_score = -1;
+	p->memcg = -1;
 	snprintf(name, sizeof(name), "%d", pid);
 	P.dfd = ovc_proc_dir_open(R->root.fd, name);
 	if (P.dfd < 0)
@@ -431,7 +525,7 @@ static uint64_t read_all(struct reader *R, const int *pids, size_t n, struct ovc
 
 	w[0].R = R;
 	for (nr = 1; nr < nw; nr++) {
-		w[nr].R = malloc(sizeof(*w[nr].R));
+		w[nr].R = reader_new();
 		if (!w[nr].R)
 			break;
 		w[nr].R->root = R->root;
@@ -453,7 +547,7 @@ static uint64_t read_all(struct reader *R, const int *pids, size_t n, struct ovc
 			pthread_join(w[k].thread, NULL);
 		else
 			work(&w[k]);
-		free(w[k].R);
+		reader_free(w[k].R);
 	}
 	for (k = 0; k < nr; k++)
 		if (w[k].page_kb && (!page_kb || w[k].page_kb < page_kb))
@@ -487,6 +581,7 @@ static int read_procs(struct reader *R, struct ovc_live_snap *s, struct ovc_err 
 	page_kb = read_all(R, pids, n, slots, outcomes, worker_count(n));
 	for (i = 0; i < n; i++) {
 		if (outcomes[i] == READ_GONE) {
+			free(slots[i].shobjs);
 			s->vanished++;
 			continue;
 		}
@@ -502,19 +597,48 @@ static int read_procs(struct reader *R, struct ovc_live_snap *s, struct ovc_err 
 	return 0;
 }
 
+/*
+ * /proc/sysvipc/shm: every SysV segment of this IPC namespace, attached
+ * or not (one that no process maps still holds its charge). Missing (no
+ * CONFIG_SYSVIPC, a fixture without it), unreadable or not understood:
+ * have_sysv stays 0. Read after the processes, whose smaps says the page
+ * size the sizes are rounded to.
+ */
+static void read_sysv(struct reader *R, struct ovc_live_snap *s)
+{
+	struct ovc_sysv_acc a;
+	struct sink k = { NULL, &a };
+	int fd = ovc_proc_file_open(R->root.fd, "sysvipc/shm");
+	long rc;
+
+	if (fd < 0)
+		return;
+	ovc_sysv_init(&a, s->page_size);
+	rc = stream_lines(fd, R->chunk, sizeof(R->chunk), &k);
+	close(fd);
+	if (rc < 0 || a.bad || !a.have_header)
+		return;
+	s->have_sysv = 1;
+	s->sysv_segments = a.segments;
+	s->sysv_size_kb = a.size_kb;
+	s->sysv_rss_kb = a.rss_kb;
+	s->sysv_swap_kb = a.swap_kb;
+}
+
 int ovc_live_read(const char *root, struct ovc_live_snap *s, struct ovc_err *e)
 {
 	struct reader *R;
 	int rc;
 
 	memset(s, 0, sizeof(*s));
+	s->vm_swappiness = -1;
 	if (!root)
 		root = "/proc";
 	if (strlen(root) >= sizeof(s->root))
 		return ovc_err_set(e, OVC_E_RANGE, "the proc root path is longer than %zu bytes",
 				   sizeof(s->root) - 1);
 	strcpy(s->root, root);
-	R = malloc(sizeof(*R));
+	R = reader_new();
 	if (!R)
 		return ovc_err_set(e, OVC_E_NOMEM, "no memory for the /proc reader");
 	rc = ovc_proc_root_open(&R->root, root);
@@ -528,19 +652,27 @@ int ovc_live_read(const char *root, struct ovc_live_snap *s, struct ovc_err *e)
 		rc = read_machine(R, s, e);
 		if (rc == 0)
 			rc = read_procs(R, s, e);
+		if (rc == 0)
+			read_sysv(R, s);
 		ovc_proc_root_close(&R->root);
 	}
-	free(R);
+	reader_free(R);
 	return rc;
 }
 
-/* Frees the processes; the rest (err_file, which an error may still
- * point at) stays as it was. */
+/* Frees the processes (and their shmem objects) and the memory
+ * cgroups; the rest (err_file, which an error may still point at) stays
+ * as it was. */
 void ovc_live_snap_free(struct ovc_live_snap *s)
 {
 	if (!s)
 		return;
+	for (size_t i = 0; i < s->nprocs; i++)
+		free(s->procs[i].shobjs);
 	free(s->procs);
 	s->procs = NULL;
 	s->nprocs = 0;
+	free(s->memcgs);
+	s->memcgs = NULL;
+	s->nmemcgs = 0;
 }

@@ -32,12 +32,21 @@ int ovc_render_live_status_json(FILE *f, const struct ovc_live_snap *s,
 				const struct ovc_live_report *r,
 				const struct ovc_live_status_opts *o);
 
-/* `ovc oom`: every row in the OOM killer's order; cgroup: only processes
- * whose cgroup path starts with it (NULL: all). */
+/* `ovc oom`'s scope: which processes, ranked in which OOM. */
+struct ovc_live_oom_scope {
+	const char *cgroup;		/* --cgroup PATH: only its subtree; NULL every process */
+	int memcg;			/* PATH's index in s->memcgs; -1: cgroups not read */
+	const struct ovc_live_memcg_oom *oom;	/* the cgroup OOM its processes are ranked in
+						 * (PATH's own, or its nearest limited
+						 * ancestor's); NULL: the global OOM */
+};
+
+/* `ovc oom`: the rows of the scope's OOM, in the OOM killer's order (sc
+ * NULL: every process, the global OOM). */
 int ovc_render_live_oom_text(FILE *f, const struct ovc_live_snap *s,
-			     const struct ovc_live_report *r, const char *cgroup);
+			     const struct ovc_live_report *r, const struct ovc_live_oom_scope *sc);
 int ovc_render_live_oom_json(FILE *f, const struct ovc_live_snap *s,
-			     const struct ovc_live_report *r, const char *cgroup);
+			     const struct ovc_live_report *r, const struct ovc_live_oom_scope *sc);
 
 /* `ovc fork-check` and `ovc can-alloc`: one admission test (rows[row] of
  * r) with its arithmetic, and what would make it pass. */
@@ -47,6 +56,7 @@ struct ovc_live_fix {
 	uint64_t charge_kb;		/* the request tested */
 	const char *op;			/* "fork" or "mmap" */
 	const char *why_admin;		/* where admin came from ("CapEff of pid 12"), or NULL */
+	uint64_t self_kb;		/* ovc's own charge, taken out of Committed_AS */
 };
 int ovc_render_live_admit_text(FILE *f, const struct ovc_live_snap *s,
 			       const struct ovc_live_report *r, size_t row,
@@ -71,5 +81,24 @@ const char *ovc_render_live_policy_text(int policy);
 int64_t ovc_render_live_sysctl(const struct ovc_live_snap *s, const struct ovc_live_set *sets,
 			       size_t n, enum ovc_sysctl_key k);
 int ovc_render_live_critical(const char *comm, const struct ovc_live_status_opts *o);
+/* A name or path as a terminal may show it (control bytes become '?'),
+ * cut to fit buf. */
+const char *ovc_render_live_safe(const char *name, char *buf, size_t n);
+
+/* live_memcg.c: is p in the scope; a cgroup's share of its limit. */
+int ovc_render_live_in_scope(const struct ovc_live_snap *s, const struct ovc_live_proc *p,
+			     const struct ovc_live_oom_scope *sc);
+double ovc_render_live_memcg_pct(const struct ovc_live_memcg *c);
+
+/* Parts of `ovc status`: the limited memory cgroups with their OOM's
+ * victim (live_memcg.c), Committed_AS taken apart (live_reconcile.c). */
+struct ovc_json;
+void ovc_render_live_memcgs_text(FILE *f, const struct ovc_live_snap *s,
+				 const struct ovc_live_report *r);
+void ovc_render_live_memcgs_json(struct ovc_json *w, const struct ovc_live_snap *s,
+				 const struct ovc_live_report *r);
+void ovc_render_live_reconcile_text(FILE *f, const struct ovc_live_snap *s,
+				    const struct ovc_live_report *r);
+void ovc_render_live_reconcile_json(struct ovc_json *w, const struct ovc_live_report *r);
 
 #endif

@@ -117,8 +117,6 @@ static void commit_obj(struct ovc_json *w, const struct ovc_live_snap *s,
 	ovc_json_bool(w, "commit_limit_differs", s->mi.commit_limit != r->commit_limit_kb);
 	ovc_json_u64(w, "committed_as_kb", s->mi.committed_as);
 	ovc_json_u64(w, "headroom_kb", r->headroom_kb);
-	ovc_json_u64(w, "explained_kb", r->explained_kb);
-	ovc_json_i64(w, "unexplained_kb", (int64_t)s->mi.committed_as - (int64_t)r->explained_kb);
 	ovc_json_close(w, '{');
 }
 
@@ -151,6 +149,10 @@ int ovc_render_live_status_json(FILE *f, const struct ovc_live_snap *s,
 	ovc_json_open(&w, NULL, '{');
 	head(&w, "status", s, r);
 	commit_obj(&w, s, r);
+	ovc_render_live_reconcile_json(&w, r);
+	ovc_render_live_memcgs_json(&w, s, r);
+	ovc_json_str(&w, "victim_oom_group",
+		     r->chosen_group >= 0 ? s->memcgs[r->chosen_group].path : NULL);
 	ovc_json_open(&w, "top_committers", '[');
 	for (size_t i = 0; i < r->nrows && i < o->top; i++)
 		row_obj(&w, &r->rows[r->by_commit[i]]);
@@ -179,29 +181,82 @@ int ovc_render_live_status_json(FILE *f, const struct ovc_live_snap *s,
 	return ovc_json_finish(&w);
 }
 
-int ovc_render_live_oom_json(FILE *f, const struct ovc_live_snap *s,
-			     const struct ovc_live_report *r, const char *cgroup)
+/* A row of a cgroup's OOM: its score there has no /proc counterpart. */
+static void memcg_row_obj(struct ovc_json *w, const struct ovc_live_row *r)
 {
+	const struct ovc_badness *b = &r->badness;
+
+	ovc_json_open(w, NULL, '{');
+	proc_id(w, r->p);
+	ovc_json_open(w, "oom", '{');
+	ovc_json_str(w, "eligibility", ovc_render_oom_skip_name(b->skip));
+	ovc_json_u64(w, "rss_pages", b->rss);
+	ovc_json_u64(w, "swap_pages", b->swapents);
+	ovc_json_u64(w, "pgtables_pages", b->pgtables);
+	ovc_json_i64(w, "adj", b->adj);
+	ovc_json_bool(w, "root", b->root);
+	if (b->skip == OVC_OOM_ELIGIBLE)
+		ovc_json_i64(w, "points", b->points);
+	else
+		ovc_json_null(w, "points");
+	if (r->p->oom_score >= 0)
+		ovc_json_i64(w, "oom_score_kernel", r->p->oom_score);
+	else
+		ovc_json_null(w, "oom_score_kernel");
+	if (r->model_oom_score >= 0)
+		ovc_json_i64(w, "oom_score_cgroup", r->model_oom_score);
+	else
+		ovc_json_null(w, "oom_score_cgroup");
+	ovc_json_close(w, '{');
+	ovc_json_close(w, '{');
+}
+
+static void scope_obj(struct ovc_json *w, const struct ovc_live_snap *s,
+		      const struct ovc_live_report *r, const struct ovc_live_oom_scope *sc)
+{
+	const struct ovc_live_memcg_oom *o = sc ? sc->oom : NULL;
+	int victim = o ? (o->chosen >= 0 ? o->rows[o->chosen].p->pid : -1)
+		       : (r->chosen >= 0 ? r->rows[r->chosen].p->pid : -1);
+	int group = o ? o->group : r->chosen_group;
+
+	ovc_json_str(w, "cgroup", sc ? sc->cgroup : NULL);
+	ovc_json_str(w, "oom", o ? "memcg" : "global");
+	ovc_json_str(w, "oom_cgroup", o ? s->memcgs[o->memcg].path : NULL);
+	if (o) {
+		ovc_json_u64(w, "limit_kb", s->memcgs[o->memcg].max_kb);
+		ovc_json_u64(w, "usage_kb", s->memcgs[o->memcg].current_kb);
+	}
+	ovc_json_u64(w, "totalpages", o ? o->totalpages :
+				      r->nrows ? r->rows[0].badness.totalpages : 0);
+	if (victim >= 0)
+		ovc_json_i64(w, "victim_pid", victim);
+	else
+		ovc_json_null(w, "victim_pid");
+	ovc_json_str(w, "oom_group", group >= 0 ? s->memcgs[group].path : NULL);
+}
+
+int ovc_render_live_oom_json(FILE *f, const struct ovc_live_snap *s,
+			     const struct ovc_live_report *r, const struct ovc_live_oom_scope *sc)
+{
+	const struct ovc_live_memcg_oom *o = sc ? sc->oom : NULL;
+	size_t n = o ? o->nrows : r->nrows;
 	struct ovc_json w;
 
 	ovc_json_init(&w, f);
 	ovc_json_open(&w, NULL, '{');
 	head(&w, "oom", s, r);
 	ovc_json_str(&w, "badness_rule", ovc_render_badness_rule_name(r->profile.oom->badness));
-	ovc_json_u64(&w, "totalpages", r->nrows ? r->rows[0].badness.totalpages : 0);
-	ovc_json_str(&w, "cgroup", cgroup);
-	if (r->chosen >= 0)
-		ovc_json_i64(&w, "victim_pid", r->rows[r->chosen].p->pid);
-	else
-		ovc_json_null(&w, "victim_pid");
+	scope_obj(&w, s, r, sc);
 	ovc_json_u64(&w, "score_mismatches", r->score_mismatches);
 	ovc_json_open(&w, "ranking", '[');
-	for (size_t i = 0; i < r->nrows; i++) {
-		const struct ovc_live_row *x = &r->rows[r->by_badness[i]];
-		const char *path = strstr(x->p->cgroup, "::");
+	for (size_t i = 0; i < n; i++) {
+		const struct ovc_live_row *x = o ? &o->rows[i] : &r->rows[r->by_badness[i]];
 
-		path = path ? path + 2 : x->p->cgroup;
-		if (!cgroup || !strncmp(path, cgroup, strlen(cgroup)))
+		if (!ovc_render_live_in_scope(s, x->p, sc))
+			continue;
+		if (o)
+			memcg_row_obj(&w, x);
+		else
 			row_obj(&w, x);
 	}
 	ovc_json_close(&w, '[');
@@ -238,6 +293,7 @@ int ovc_render_live_admit_json(FILE *f, const struct ovc_live_snap *s,
 	else
 		ovc_json_null(&w, "max_request_kb");
 	ovc_json_str(&w, "admin_from", fix->why_admin);
+	ovc_json_u64(&w, "self_discount_kb", fix->self_kb);
 	ovc_json_close(&w, '{');
 	return ovc_json_finish(&w);
 }

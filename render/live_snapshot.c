@@ -33,10 +33,19 @@
  * MAP_NORESERVE is honoured under policy 1 (do_mmap()), so rPIDn charges
  * nothing, as the kernel charged nothing for it.
  *
+ * Each memory cgroup with a limit becomes a `cgroup cgN` line (N its index
+ * in the snapshot: a valid name whatever the path) below its nearest
+ * limited ancestor, and a task goes into the nearest limited cgroup of
+ * its own: an unlimited cgroup in between changes no charge's outcome.
+ * The replay charges a cgroup what its tasks touch; if that is more than
+ * its limit (charges that moved with a task), the limit written is raised
+ * to it, and a comment says so, so the setup cannot run into its OOM.
+ *
  * Units: kB, as /proc prints them.
  */
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "ovc/err.h"
@@ -223,8 +232,9 @@ static void header(FILE *f, const struct ovc_live_snap *s, const struct sums *t)
 	fprintf(f, "# %zu kernel threads and zombies left out, %zu vanished while read, %zu with files denied\n",
 		s->nprocs - t->ntasks, s->vanished, s->denied);
 	fputs("# Not modelled: file-backed and shared memory of the processes (RssFile, RssShmem),\n"
-	      "# swapped pages (VmSwap), memory cgroups, mlock, hugetlb mappings; Committed_AS that\n"
-	      "# no process explains (shmem segments, kernel charges) is in state committed=.\n", f);
+	      "# swapped pages (VmSwap), page cache charged to memory cgroups, mlock, hugetlb\n"
+	      "# mappings; Committed_AS that no process explains (shmem segments, kernel charges)\n"
+	      "# is in state committed=.\n", f);
 	if (t->no_smaps)
 		fprintf(f, "# %zu processes' smaps could not be read: their charges are in state committed=.\n",
 			t->no_smaps);
@@ -297,6 +307,110 @@ static void sysctl_lines(FILE *f, const struct ovc_live_snap *s)
 }
 
 /* ------------------------------------------------------------------ */
+/* Memory cgroups                                                       */
+
+static int memcg_limited(const struct ovc_live_memcg *c)
+{
+	return (c->seen & OVC_MEMCG_SEEN_MAX) && c->max_kb != OVC_LIVE_NOLIMIT && c->parent >= 0;
+}
+
+/* The nearest limited cgroup at cg or above it, -1 none. */
+static int nearest_limited(const struct ovc_live_snap *s, int cg)
+{
+	for (size_t d = 0; cg >= 0 && (size_t)cg < s->nmemcgs && d <= s->nmemcgs;
+	     d++, cg = s->memcgs[cg].parent)
+		if (memcg_limited(&s->memcgs[cg]))
+			return cg;
+	return -1;
+}
+
+/* What the replay charges each limited cgroup: its subtree's touches. */
+static void memcg_charges(const struct ovc_live_snap *s, const struct sums *t, uint64_t *sum)
+{
+	struct plan pl;
+
+	for (size_t i = 0; i < s->nprocs; i++) {
+		const struct ovc_live_proc *p = &s->procs[i];
+		int cg = has_mm(p) ? nearest_limited(s, p->memcg) : -1;
+
+		if (cg < 0)
+			continue;
+		plan_task(p, t, &pl);
+		for (; cg >= 0; cg = nearest_limited(s, s->memcgs[cg].parent))
+			sum[cg] += pl.ta + pl.td + pl.tn;
+	}
+}
+
+/* "/cgN" below its parent's path while the path fits the language's 63
+ * bytes; a cgroup deeper than that goes to the top (its limit holds, an
+ * ancestor's no longer counts its pages). */
+static int memcg_parent(const struct ovc_live_snap *s, size_t i, size_t *len)
+{
+	int par = nearest_limited(s, s->memcgs[i].parent);
+	char me[32];
+	size_t n = (size_t)snprintf(me, sizeof(me), "/cg%zu", i);
+
+	if (par >= 0 && len[par] + n <= 63) {
+		len[i] = len[par] + n;
+		return par;
+	}
+	len[i] = n;
+	return -1;
+}
+
+static void memcg_line(FILE *f, const struct ovc_live_snap *s, size_t i, int par, uint64_t charged,
+		       uint64_t page_kb, int anonymize)
+{
+	const struct ovc_live_memcg *c = &s->memcgs[i];
+	uint64_t max = page_down(c->max_kb, page_kb);
+	char path[sizeof(c->path)];
+	int swp = c->swappiness >= 0 ? c->swappiness : s->vm_swappiness;
+
+	clean(path, sizeof(path), c->path, word_char);
+	fprintf(f, "# cg%zu is %s: usage %llu kB of %llu kB\n", i, anonymize ? "a cgroup" : path,
+		ull(c->current_kb), ull(c->max_kb));
+	if (charged > max) {
+		fprintf(f, "# (its tasks touch %llu kB in the replay: the limit is raised to that)\n",
+			ull(charged));
+		max = charged;
+	}
+	fprintf(f, "cgroup cg%zu", i);
+	if (par >= 0)
+		fprintf(f, " parent=cg%d", par);
+	fprintf(f, " max=%llukB", ull(max));
+	if ((c->seen & OVC_MEMCG_SEEN_SWAP) && c->swap_max_kb != OVC_LIVE_NOLIMIT)
+		fprintf(f, " swap.max=%llukB", ull(page_down(c->swap_max_kb, page_kb)));
+	if (c->oom_group)
+		fputs(" oom.group=1", f);
+	if (swp >= 0 && swp <= 200)
+		fprintf(f, " swappiness=%d", swp);
+	fputc('\n', f);
+}
+
+static int memcg_lines(FILE *f, const struct ovc_live_snap *s, const struct sums *t, int anonymize)
+{
+	uint64_t *sum;
+	size_t *len;
+
+	if (!s->nmemcgs)
+		return 0;
+	sum = calloc(s->nmemcgs, sizeof(*sum));
+	len = calloc(s->nmemcgs, sizeof(*len));
+	if (!sum || !len) {
+		free(sum);
+		free(len);
+		return -OVC_E_NOMEM;
+	}
+	memcg_charges(s, t, sum);
+	for (size_t i = 0; i < s->nmemcgs; i++)	/* a parent comes before its children */
+		if (memcg_limited(&s->memcgs[i]))
+			memcg_line(f, s, i, memcg_parent(s, i, len), sum[i], t->page_kb, anonymize);
+	free(sum);
+	free(len);
+	return 0;
+}
+
+/* ------------------------------------------------------------------ */
 /* The processes                                                        */
 
 /* The OOM killer's inputs of the task: uid and capabilities, pid,
@@ -326,6 +440,8 @@ static void task_line(FILE *f, const struct ovc_live_snap *s, const struct ovc_l
 			ull((p->utime_ticks + p->stime_ticks) * (1000 / USER_HZ)),
 			ull(min64(start, s->uptime_s)));
 	}
+	if (nearest_limited(s, p->memcg) >= 0)
+		fprintf(f, " cgroup=cg%d", nearest_limited(s, p->memcg));
 	clean(comm, sizeof(comm), p->comm, word_char);
 	if (!anonymize && comm[0])
 		fprintf(f, " comm=%s", comm);
@@ -384,6 +500,8 @@ int ovc_render_snapshot(FILE *f, const struct ovc_live_snap *s, int anonymize)
 	machine_line(f, s, &t);
 	state_line(f, s, &t);
 	sysctl_lines(f, s);
+	if (memcg_lines(f, s, &t, anonymize))
+		return -OVC_E_NOMEM;
 	for (size_t i = 0; i < s->nprocs; i++)
 		if (has_mm(&s->procs[i]))
 			task_line(f, s, &s->procs[i], anonymize);

@@ -17,8 +17,9 @@
  * the rest marked dontfork) and its RssAnon touched. After the replay the
  * model's Committed_AS is the snapshot's (state committed= holds what no
  * task explains) unless the tasks alone charge more, which a comment says.
- * anonymize: tasks are named p<PID> and no comm text is written.
- * Returns 0, or -OVC_E_IO when the stream reports an error. */
+ * Memory cgroups with a limit become cgroup lines and the tasks go into them.
+ * anonymize: tasks are named p<PID>, no comm or cgroup path is written.
+ * Returns 0, -OVC_E_NOMEM, or -OVC_E_IO when the stream reports an error. */
 int ovc_render_snapshot(FILE *f, const struct ovc_live_snap *s, int anonymize);
 
 #endif

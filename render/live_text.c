@@ -79,7 +79,7 @@ static const char *passes_under(const struct ovc_live_row *w, char *buf, size_t 
 
 /* A process name as a terminal may show it: comm is any bytes (a name
  * can hold a newline or an escape), so control bytes become '?'. */
-static const char *safe(const char *comm, char *buf, size_t n)
+const char *ovc_render_live_safe(const char *comm, char *buf, size_t n)
 {
 	size_t i = 0;
 
@@ -89,7 +89,7 @@ static const char *safe(const char *comm, char *buf, size_t n)
 	return buf;
 }
 
-#define SAFE(comm) safe((comm), (char[64]){ 0 }, 64)
+#define SAFE(comm) ovc_render_live_safe((comm), (char[64]){ 0 }, 64)
 
 static void comm_col(FILE *f, const char *comm, size_t w)
 {
@@ -123,16 +123,6 @@ static void status_head(FILE *f, const struct ovc_live_snap *s, const struct ovc
 		tot ? 100.0 * (double)mi->committed_as / (double)tot : 0.0);
 	fprintf(f, "headroom      %s%s\n", KB(a, r->headroom_kb),
 		pol == 2 ? "" : " (binding only under policy 2)");
-	fprintf(f, "explained     %s by the processes seen (their committed mappings + Shmem)\n",
-		KB(a, r->explained_kb));
-	/* The rest: processes not seen, the kernel's own charges (tmpfs pages
-	 * beyond Shmem's accounting, SysV segments no process maps...). */
-	if (mi->committed_as >= r->explained_kb)
-		fprintf(f, "not explained %s\n", KB(a, mi->committed_as - r->explained_kb));
-	else
-		fprintf(f, "not explained none: the processes account for %s more than Committed_AS"
-			" (Shmem counted once, mapped by several)\n",
-			KB(a, r->explained_kb - mi->committed_as));
 }
 
 static void status_committers(FILE *f, const struct ovc_live_report *r, size_t top)
@@ -184,7 +174,8 @@ static void score_cols(FILE *f, const struct ovc_live_row *w)
 		fprintf(f, "  %6s", "?");
 }
 
-static void status_victims(FILE *f, const struct ovc_live_report *r, size_t k)
+static void status_victims(FILE *f, const struct ovc_live_snap *s,
+			   const struct ovc_live_report *r, size_t k)
 {
 	fprintf(f, "\nnext OOM victims\n  %4s  %7s  %-16s  %6s  %6s\n", "RANK", "PID", "COMMAND",
 		"KERNEL", "MODEL");
@@ -198,6 +189,9 @@ static void status_victims(FILE *f, const struct ovc_live_report *r, size_t k)
 		score_cols(f, w);
 		fputc('\n', f);
 	}
+	if (r->chosen_group >= 0)
+		fprintf(f, "  memory.oom.group of %s: every process in it is killed with #1\n",
+			ovc_render_live_safe(s->memcgs[r->chosen_group].path, (char[300]){ 0 }, 300));
 	if (r->score_mismatches)
 		fprintf(f, "  %zu process(es) whose oom_score the model derives differently\n",
 			r->score_mismatches);
@@ -253,6 +247,33 @@ static size_t advise_critical(FILE *f, const struct ovc_live_report *r,
 	return n;
 }
 
+/* A limited cgroup close to its limit: its own OOM comes before any
+ * global one, and kills inside it. */
+static size_t advise_memcgs(FILE *f, const struct ovc_live_snap *s, const struct ovc_live_report *r,
+			    const struct ovc_live_status_opts *o)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < r->nmemcg_ooms; i++) {
+		const struct ovc_live_memcg_oom *m = &r->memcg_ooms[i];
+		const struct ovc_live_memcg *c = &s->memcgs[m->memcg];
+		const struct ovc_live_proc *v = m->chosen >= 0 ? m->rows[m->chosen].p : NULL;
+		double pct = ovc_render_live_memcg_pct(c);
+
+		if (pct < 90.0)
+			continue;
+		fprintf(f, "  - cgroup %s uses %.0f%% of its memory limit: once reclaim cannot keep up, its own OOM kills ",
+			ovc_render_live_safe(c->path, (char[300]){ 0 }, 300), pct);
+		if (v)
+			fprintf(f, "%s (pid %d)%s\n", SAFE(v->comm), v->pid,
+				ovc_render_live_critical(v->comm, o) ? ", a critical process: raise the limit or lower its oom_score_adj" : "");
+		else
+			fprintf(f, "nothing (no killable process: the charge fails instead)\n");
+		n++;
+	}
+	return n;
+}
+
 static void status_advice(FILE *f, const struct ovc_live_snap *s, const struct ovc_live_report *r,
 			  const struct ovc_live_status_opts *o)
 {
@@ -267,6 +288,7 @@ static void status_advice(FILE *f, const struct ovc_live_snap *s, const struct o
 		n++;
 	}
 	n += advise_critical(f, r, o);
+	n += advise_memcgs(f, s, r, o);
 	if (mi->commit_limit != r->commit_limit_kb) {
 		fprintf(f, "  - the model's CommitLimit differs from the kernel's: check hugepage pools of other sizes and the profile\n");
 		n++;
@@ -280,9 +302,11 @@ int ovc_render_live_status_text(FILE *f, const struct ovc_live_snap *s,
 				const struct ovc_live_status_opts *o)
 {
 	status_head(f, s, r);
+	ovc_render_live_reconcile_text(f, s, r);
 	status_committers(f, r, o->top);
 	status_forks(f, r, o->fork_min_kb);
-	status_victims(f, r, o->victims);
+	status_victims(f, s, r, o->victims);
+	ovc_render_live_memcgs_text(f, s, r);
 	status_unseen(f, s, r);
 	status_advice(f, s, r, o);
 	return done(f);
@@ -290,14 +314,6 @@ int ovc_render_live_status_text(FILE *f, const struct ovc_live_snap *s,
 
 /* ------------------------------------------------------------------ */
 /* ovc oom                                                              */
-
-static int in_cgroup(const struct ovc_live_proc *p, const char *cg)
-{
-	const char *path = strstr(p->cgroup, "::");
-
-	path = path ? path + 2 : p->cgroup;
-	return !cg || !strncmp(path, cg, strlen(cg));
-}
 
 static void oom_row(FILE *f, size_t rank, const struct ovc_live_row *w)
 {
@@ -318,31 +334,79 @@ static void oom_row(FILE *f, size_t rank, const struct ovc_live_row *w)
 	fputc('\n', f);
 }
 
-int ovc_render_live_oom_text(FILE *f, const struct ovc_live_snap *s,
-			     const struct ovc_live_report *r, const char *cgroup)
+static void oom_head_global(FILE *f, const struct ovc_live_snap *s,
+			    const struct ovc_live_report *r, const struct ovc_live_oom_scope *sc)
 {
-	size_t rank = 0;
-
-	fprintf(f, "kernel   %s\nrule     %s badness, totalpages %llu (MemTotal + SwapTotal, %llu-byte pages)\n",
-		r->profile_note, ovc_render_badness_rule_name(r->profile.oom->badness),
+	fprintf(f, "rule     %s badness, totalpages %llu (MemTotal + SwapTotal, %llu-byte pages)\n",
+		ovc_render_badness_rule_name(r->profile.oom->badness),
 		U(r->nrows ? r->rows[0].badness.totalpages : 0), U(s->page_size ? s->page_size : 4096));
 	if (r->chosen >= 0)
-		fprintf(f, "victim   %d (%s)\n", r->rows[r->chosen].p->pid,
-			SAFE(r->rows[r->chosen].p->comm));
-	if (cgroup)
-		fprintf(f, "cgroup   %s (ranked as in the global OOM; a memcg OOM uses the cgroup's limit as totalpages)\n",
-			cgroup);
+		fprintf(f, "victim   %d (%s)%s\n", r->rows[r->chosen].p->pid,
+			SAFE(r->rows[r->chosen].p->comm),
+			ovc_render_live_in_scope(s, r->rows[r->chosen].p, sc) ? "" :
+			", outside the cgroup: RANK below is the place in the global order");
+	if (r->chosen_group >= 0)
+		fprintf(f, "group    memory.oom.group of %s: all its processes die with the victim\n",
+			ovc_render_live_safe(s->memcgs[r->chosen_group].path, (char[300]){ 0 }, 300));
+	if (sc && sc->cgroup)
+		fprintf(f, "cgroup   %s: %s, so its processes are ranked in the global OOM\n",
+			ovc_render_live_safe(sc->cgroup, (char[300]){ 0 }, 300),
+			sc->memcg < 0 ? "memory cgroups not read" : "no limit on it or above it");
+}
+
+/* mem_cgroup_out_of_memory(): the cgroup's limit is totalpages. */
+static void oom_head_memcg(FILE *f, const struct ovc_live_snap *s, const struct ovc_live_report *r,
+			   const struct ovc_live_oom_scope *sc)
+{
+	const struct ovc_live_memcg_oom *o = sc->oom;
+	const struct ovc_live_memcg *c = &s->memcgs[o->memcg];
+	char a[64], b[64], p1[300], p2[300];
+
+	ovc_render_live_safe(c->path, p1, sizeof(p1));
+	ovc_render_live_safe(sc->cgroup, p2, sizeof(p2));
+	fprintf(f, "rule     %s badness, totalpages %llu (the cgroup's limit + the swap it may use, %llu-byte pages)\n",
+		ovc_render_badness_rule_name(r->profile.oom->badness), U(o->totalpages),
+		U(s->page_size ? s->page_size : 4096));
+	fprintf(f, "oom      memory cgroup %s: usage %s of %s (%.0f%%)\n", p1, KB(a, c->current_kb),
+		KB(b, c->max_kb), ovc_render_live_memcg_pct(c));
+	if (o->memcg != sc->memcg)
+		fprintf(f, "cgroup   %s has no limit of its own: ranked in the OOM of %s\n", p2, p1);
+	if (o->chosen >= 0)
+		fprintf(f, "victim   %d (%s)\n", o->rows[o->chosen].p->pid, SAFE(o->rows[o->chosen].p->comm));
+	else if (o->kill_disabled)
+		fprintf(f, "victim   none: memory.oom_control oom_kill_disable is set, its tasks wait for memory\n");
+	else
+		fprintf(f, "victim   none: nothing in the cgroup is killable\n");
+	if (o->group >= 0)
+		fprintf(f, "group    memory.oom.group of %s: all its processes die with the victim\n",
+			ovc_render_live_safe(s->memcgs[o->group].path, (char[300]){ 0 }, 300));
+}
+
+int ovc_render_live_oom_text(FILE *f, const struct ovc_live_snap *s,
+			     const struct ovc_live_report *r, const struct ovc_live_oom_scope *sc)
+{
+	const struct ovc_live_memcg_oom *o = sc ? sc->oom : NULL;
+	size_t n = o ? o->nrows : r->nrows, rank = 0;
+
+	fprintf(f, "kernel   %s\n", r->profile_note);
+	if (o)
+		oom_head_memcg(f, s, r, sc);
+	else
+		oom_head_global(f, s, r, sc);
 	fprintf(f, "\n  %4s  %7s  %-16s  %9s %8s %6s %6s  %10s  %6s  %6s\n", "RANK", "PID", "COMMAND",
-		"RSS", "SWAP", "PGTBL", "ADJ", "POINTS", "KERNEL", "MODEL");
-	for (size_t i = 0; i < r->nrows; i++) {
-		const struct ovc_live_row *w = &r->rows[r->by_badness[i]];
+		"RSS", "SWAP", "PGTBL", "ADJ", "POINTS", "KERNEL", o ? "CGROUP" : "MODEL");
+	for (size_t i = 0; i < n; i++) {
+		const struct ovc_live_row *w = o ? &o->rows[i] : &r->rows[r->by_badness[i]];
 
 		rank += w->badness.skip == OVC_OOM_ELIGIBLE;
-		if (in_cgroup(w->p, cgroup))
+		if (ovc_render_live_in_scope(s, w->p, sc))
 			oom_row(f, rank, w);
 	}
-	fprintf(f, "\n(RSS, SWAP, PGTBL in pages; KERNEL is /proc/PID/oom_score, MODEL the model's)\n");
-	fprintf(f, "%zu oom_score mismatch(es)\n", r->score_mismatches);
+	fprintf(f, "\n(RSS, SWAP, PGTBL in pages; KERNEL is /proc/PID/oom_score, %s)\n",
+		o ? "which the kernel computes for the global OOM; CGROUP the same score over the cgroup's totalpages"
+		  : "MODEL the model's");
+	if (!o)
+		fprintf(f, "%zu oom_score mismatch(es)\n", r->score_mismatches);
 	return done(f);
 }
 
@@ -431,6 +495,9 @@ int ovc_render_live_admit_text(FILE *f, const struct ovc_live_snap *s,
 		w->fork.admin ? "CAP_SYS_ADMIN" : "not admin");
 	if (fix->why_admin)
 		fprintf(f, "         admin: %s\n", fix->why_admin);
+	if (fix->self_kb)
+		fprintf(f, "         Committed_AS as read less ovc's own charge, %s (gone when ovc exits)\n",
+			KB(a, fix->self_kb));
 	fprintf(f, "policy   vm.overcommit_memory=%d: %s\n", pol, ovc_render_live_policy_text(pol));
 	if (w->fork_ok < 0) {
 		fprintf(f, "verdict  unknown: /proc/%d/smaps is not readable (run as root)\n", w->p->pid);
@@ -497,7 +564,7 @@ int ovc_render_live_whatif_text(FILE *f, const struct ovc_live_snap *s,
 	char a[64], b[64];
 
 	for (size_t i = 0; i < n; i++)
-		fprintf(f, "set      vm.%s=%lld (now %lld)\n", ovc_sysctl_name(sets[i].key),
+		fprintf(f, "set      vm.%s=%lld (was %lld)\n", ovc_sysctl_name(sets[i].key),
 			(long long)sets[i].value, (long long)s->sysctl[sets[i].key]);
 	fprintf(f, "policy   %d: %s\n", pol, ovc_render_live_policy_text(pol));
 	fprintf(f, "CommitLimit  %s -> %s\n", KB(a, before->commit_limit_kb), KB(b, after->commit_limit_kb));

@@ -54,7 +54,59 @@ struct ovc_live_proc {
 	uint64_t noreserve;	/* "nr" */
 	uint64_t hugetlb;	/* "ht" */
 	uint64_t map_count;
-	char cgroup[128];	/* v2 path ("0::/system.slice/x"), or the v1 memory one; "" */
+	char cgroup[512];	/* v2 path ("0::/system.slice/x"), or the v1 memory one; "" */
+	int memcg;		/* index in snap->memcgs of its memory cgroup; -1 unknown */
+	/* status, kB: for an estimate of what an unreadable smaps hides */
+	uint64_t vm_data, vm_stk;
+	/* shmem objects it maps (smaps), for the reconcile: malloc'd, freed
+	 * with the snapshot */
+	struct ovc_live_shobj *shobjs;
+	size_t nshobjs;
+};
+
+/* A shmem object a process maps, as its smaps header names it. */
+enum ovc_live_shobj_kind {
+	OVC_SHOBJ_SHARED_ANON,	/* MAP_SHARED|MAP_ANONYMOUS: "/dev/zero (deleted)" */
+	OVC_SHOBJ_SYSV,		/* shmat: "/SYSV0000002a (deleted)" */
+};
+struct ovc_live_shobj {
+	uint64_t dev, inode;	/* the header's dev (major << 20 | minor) and inode: the object */
+	uint64_t size_kb;	/* Size: of the mapping */
+	uint64_t rss_kb, swap_kb;	/* Rss: and Swap: of the mapping */
+	uint8_t kind;		/* enum ovc_live_shobj_kind */
+	uint8_t noreserve;	/* VmFlags nr: charged page by page, not by size */
+};
+
+/* ------------------------------------------------------------------ */
+/* Memory cgroups (cgroup_read.c)                                       */
+
+#define OVC_LIVE_NOLIMIT UINT64_MAX	/* "max", or v1's PAGE_COUNTER_MAX in bytes */
+
+/* What of a cgroup could be read (bits of struct ovc_live_memcg.seen). */
+enum {
+	OVC_MEMCG_SEEN_MAX = 1u << 0,		/* memory.max / memory.limit_in_bytes */
+	OVC_MEMCG_SEEN_CURRENT = 1u << 1,	/* memory.current / memory.usage_in_bytes */
+	OVC_MEMCG_SEEN_SWAP = 1u << 2,		/* swap.max+current / memsw.limit+usage */
+	OVC_MEMCG_SEEN_EVENTS = 1u << 3,	/* memory.events / memory.oom_control */
+};
+
+struct ovc_live_memcg {
+	char path[256];		/* as /proc/PID/cgroup names it: "/", "/system.slice/x.service" */
+	int parent;		/* index in snap->memcgs; -1 for "/" */
+	uint8_t version;	/* 1 or 2 */
+	unsigned seen;		/* OVC_MEMCG_SEEN_* */
+	uint64_t max_kb;	/* memory.max, memory.limit_in_bytes; OVC_LIVE_NOLIMIT */
+	uint64_t high_kb;	/* v2 memory.high; OVC_LIVE_NOLIMIT (v1 too) */
+	uint64_t current_kb;	/* memory.current, memory.usage_in_bytes */
+	uint64_t swap_max_kb;	/* v2 memory.swap.max; v1 memsw.limit - limit; OVC_LIVE_NOLIMIT */
+	uint64_t swap_current_kb;	/* v2 memory.swap.current; v1 memsw.usage - usage */
+	int swappiness;		/* v1 memory.swappiness; -1: the global one (v2 has none) */
+	uint8_t oom_group;	/* v2 memory.oom.group */
+	uint8_t oom_kill_disable;	/* v1 memory.oom_control */
+	uint64_t max_events;	/* v2 memory.events max; v1 memory.failcnt */
+	uint64_t oom_events;	/* v2 memory.events oom; v1: under_oom is a state, 0 */
+	uint64_t oom_kill_events;	/* v2 memory.events oom_kill; v1 oom_control oom_kill (4.13+) */
+	size_t nprocs;		/* processes in it (not counting its descendants') */
 };
 
 struct ovc_live_snap {
@@ -72,6 +124,20 @@ struct ovc_live_snap {
 	size_t vanished;	/* listed, then gone before they were read */
 	size_t denied;		/* a file of theirs could not be read (EACCES, hidepid) */
 	size_t kthreads;
+	/* memory cgroups (ovc_live_read_memcgs): the cgroups processes are
+	 * in and their ancestors, a parent before its children */
+	struct ovc_live_memcg *memcgs;
+	size_t nmemcgs;
+	uint8_t memcg_version;		/* 0 none read, 1, 2 */
+	char memcg_root[256];		/* where they were read: "/sys/fs/cgroup" */
+	char memcg_note[200];		/* why none could be read, or what was not */
+	int vm_swappiness;		/* sys/vm/swappiness; -1 unread */
+	/* SysV shared memory (/proc/sysvipc/shm) */
+	uint8_t have_sysv;
+	size_t sysv_segments;
+	uint64_t sysv_size_kb;		/* Σ size in whole pages: what shmget charged
+					 * (unless SHM_NORESERVE or SHM_HUGETLB: not shown) */
+	uint64_t sysv_rss_kb, sysv_swap_kb;
 	char err_file[300];	/* "ROOT/meminfo": the file an error of
 				 * ovc_live_read names (e->file points here) */
 };
@@ -94,6 +160,34 @@ struct ovc_live_row {
 	uint8_t score_differs;		/* model_oom_score != p->oom_score */
 };
 
+/* Committed_AS taken apart (reconcile.c): what the processes and the
+ * shmem objects account for, and the rest. */
+struct ovc_live_reconcile {
+	uint64_t committed_as_kb;	/* meminfo Committed_AS */
+	uint64_t private_kb;		/* Σ smaps "ac" of the processes whose smaps was read */
+	size_t private_procs;
+	size_t hidden_procs;		/* processes with an mm whose smaps could not be read */
+	uint64_t hidden_estimate_kb;	/* Σ their VmData + VmStk (status): an upper estimate */
+	uint64_t shared_anon_kb;	/* shared anonymous objects, each once: size, or rss + swap if nr */
+	size_t shared_anon_objects;
+	uint64_t sysv_kb;		/* /proc/sysvipc/shm: Σ size */
+	size_t sysv_segments;
+	uint64_t shmem_files_kb;	/* tmpfs and memfd pages: Shmem - resident SysV and shared anon */
+	int64_t unexplained_kb;		/* Committed_AS - all of the above; < 0: more explained */
+};
+
+/* A memory cgroup's own OOM (mem_cgroup_out_of_memory): its subtree's
+ * processes ranked with totalpages = mem_cgroup_get_max(). */
+struct ovc_live_memcg_oom {
+	int memcg;			/* index in snap->memcgs */
+	uint64_t totalpages;		/* pages */
+	struct ovc_live_row *rows;	/* the subtree's processes, in the OOM order */
+	size_t nrows;
+	int chosen;			/* index into rows of the victim, -1 none */
+	int group;			/* memcg whose tasks all die with it (oom.group), -1 */
+	uint8_t kill_disabled;		/* v1 oom_kill_disable: no victim, the faulting tasks wait */
+};
+
 struct ovc_live_report {
 	struct ovc_profile profile;
 	char profile_note[160];		/* "no exact profile for 5.10.0: using 5.9" */
@@ -104,10 +198,13 @@ struct ovc_live_report {
 	size_t *by_commit;		/* indexes into rows, largest committed first */
 	size_t *by_badness;		/* indexes into rows, the OOM killer's order */
 	int chosen;			/* index into rows of the next OOM victim, -1 */
+	int chosen_group;		/* memcg whose tasks all die with it (oom.group), -1 */
 	size_t score_mismatches;	/* model and kernel oom_score apart by more than: */
 	uint64_t score_slack;		/* what 6.2+'s per-CPU RSS counters can hide (0 before) */
-	uint64_t explained_kb;		/* Σ committed + shmem: the part of Committed_AS
-					 * the processes account for */
+	struct ovc_live_reconcile rec;	/* Committed_AS taken apart (reconcile.c) */
+	/* each limited memory cgroup's own OOM (memcg_oom.c) */
+	struct ovc_live_memcg_oom *memcg_ooms;
+	size_t nmemcg_ooms;
 };
 
 /* A sysctl to apply before the analysis (ovc whatif). */

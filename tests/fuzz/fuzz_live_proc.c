@@ -1,4 +1,4 @@
-/* fuzz_live_proc.c - libFuzzer target: every pure /proc parser of live/ (meminfo, status, stat, smaps, cgroup, integers, stat cpus, uptime) on any bytes. */
+/* fuzz_live_proc.c - libFuzzer target: every pure /proc parser of live/ (meminfo, status, stat, smaps and its shmem objects, sysvipc/shm, cgroup, integers, stat cpus, uptime) on any bytes. */
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
@@ -7,14 +7,34 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
+/* What the smaps accumulator hands over: counted, and checked to be a
+ * kind there is. */
+struct handed {
+	size_t n;
+};
+
+static void handed_one(void *arg, const struct ovc_live_shobj *o)
+{
+	struct handed *h = arg;
+
+	if (o->kind != OVC_SHOBJ_SHARED_ANON && o->kind != OVC_SHOBJ_SYSV)
+		__builtin_trap();
+	h->n++;
+}
+
 /* smaps a line at a time, as proc_read.c feeds it: what fork charges is
  * a part of what is committed, whatever the text. */
-static void smaps(const char *s, size_t n)
+static void smaps(const char *s, size_t n, int objects)
 {
 	struct ovc_smaps_acc a;
-	size_t pos = 0;
+	struct handed h = { 0 };
+	size_t pos = 0, ends;
 
 	ovc_smaps_init(&a);
+	if (objects) {
+		a.shobj = handed_one;
+		a.shobj_arg = &h;
+	}
 	while (pos < n) {
 		const char *nl = memchr(s + pos, '\n', n - pos);
 		size_t len = nl ? (size_t)(nl - (s + pos)) : n - pos;
@@ -22,7 +42,29 @@ static void smaps(const char *s, size_t n)
 		ovc_smaps_line(&a, s + pos, len);
 		pos += len + 1;
 	}
-	if (a.fork_charge > a.committed)
+	ovc_smaps_end(&a);
+	ends = h.n;
+	ovc_smaps_end(&a);
+	/* at most one object a header (a [vsyscall] one is none), each
+	 * handed over once */
+	if (a.fork_charge > a.committed || h.n > a.map_count || h.n != ends)
+		__builtin_trap();
+}
+
+/* /proc/sysvipc/shm with 4 kB or 64 kB pages: a segment a line, no
+ * rss (swap) without its column, sizes whole pages. */
+static void sysv(const char *s, size_t n, int big_pages)
+{
+	struct ovc_sysv_acc a;
+	uint64_t page_kb = big_pages ? 64 : 4;
+	size_t lines = 0;
+
+	for (size_t i = 0; i < n; i++)
+		lines += s[i] == '\n';
+	if (ovc_proc_parse_sysv_shm(s, n, page_kb * 1024, &a) < 0)
+		return;
+	if (a.segments > lines || (a.col_rss < 0 && a.rss_kb) || (a.col_swap < 0 && a.swap_kb) ||
+	    (a.size_kb != UINT64_MAX && a.size_kb % page_kb))
 		__builtin_trap();
 }
 
@@ -66,18 +108,20 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (size < 1)
 		return 0;
-	switch (data[0] % 8) {
+	switch (data[0] % 10) {
 	case 0: meminfo(s, size - 1); break;
 	case 1: status_stat(s, size - 1, 0); break;
 	case 2: status_stat(s, size - 1, 1); break;
-	case 3: smaps(s, size - 1); break;
+	case 3: smaps(s, size - 1, data[0] & 0x80); break;
 	case 4:
 		if (ovc_proc_parse_cgroup(s, size - 1, cg, sizeof(cg)) == 0 && !memchr(cg, 0, sizeof(cg)))
 			__builtin_trap();
 		break;
 	case 5: ovc_proc_parse_int(s, size - 1, &v); break;
 	case 6: ovc_proc_parse_ncpus(s, size - 1, &n); break;
-	default: ovc_proc_parse_uptime(s, size - 1, &u); break;
+	case 7: ovc_proc_parse_uptime(s, size - 1, &u); break;
+	case 8: smaps(s, size - 1, 1); break;
+	default: sysv(s, size - 1, data[0] & 0x80); break;
 	}
 	return 0;
 }

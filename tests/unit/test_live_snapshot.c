@@ -10,6 +10,7 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "live/live.h"
 #include "ovc/live.h"
 #include "ovc/trace.h"
 #include "render/live_snapshot.h"
@@ -209,12 +210,59 @@ static void test_over(void **state)
 	free(text);
 }
 
+/* Limited memory cgroups become cgroup lines below their nearest
+ * limited ancestor, and tasks go into the nearest limited cgroup of
+ * their own (tests/fixtures/sys/README.md: /lxc/web has 1 GiB, 256 MiB
+ * of swap and oom.group; redis.service 512 MiB and no swap). */
+static void test_memcgs(void **state)
+{
+	struct ovc_live_snap s;
+	struct ovc_err e = { 0 };
+	struct ovc_trace t;
+	char *text;
+	int web;
+
+	(void)state;
+	assert_int_equal(ovc_live_read("tests/fixtures/proc/memcg-v2", &s, &e), 0);
+	assert_int_equal(ovc_live_read_memcgs("tests/fixtures/sys/memcg-v2", &s, &e), 0);
+	web = ovc_live_memcg_find(&s, "/lxc/web");
+	assert_int_equal(web, 4);
+	text = render(&s, 0);
+	assert_non_null(strstr(text, "\ncgroup cg4 max=1048576kB swap.max=262144kB oom.group=1 swappiness=60\n"));
+	assert_non_null(strstr(text, "\ncgroup cg5 max=524288kB swap.max=0kB swappiness=60\n"));
+	assert_non_null(strstr(text, " pid=600 ") && strstr(strstr(text, " pid=600 "), " cgroup=cg4 "));
+	assert_non_null(strstr(text, "# cg4 is /lxc/web"));
+	run_text(text, &t);
+	assert_int_equal(t.oom_kills, 0);
+	assert_int_equal(t.failed, 0);
+	ovc_trace_free(&t);
+	free(text);
+
+	/* anonymized: no path */
+	text = render(&s, 1);
+	assert_null(strstr(text, "/lxc/web"));
+	free(text);
+
+	/* a limit below what the tasks touch in the replay (600 touches
+	 * 196,608 kB) is raised to it, and says so, so the setup cannot OOM */
+	s.memcgs[web].max_kb = 102400;
+	text = render(&s, 0);
+	assert_non_null(strstr(text, "the limit is raised to that"));
+	run_text(text, &t);
+	assert_int_equal(t.oom_kills, 0);
+	assert_int_equal(t.failed, 0);
+	ovc_trace_free(&t);
+	free(text);
+	ovc_live_snap_free(&s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_replay),
 		cmocka_unit_test(test_anonymize),
 		cmocka_unit_test(test_over),
+		cmocka_unit_test(test_memcgs),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
