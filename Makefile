@@ -34,7 +34,7 @@ CLI_OBJ  := $(CLI_SRC:%.c=$(O)/%.o)
 TESTS    := $(TEST_SRC:tests/unit/%.c=$(O)/tests/%)
 BENCHES  := $(BENCH_SRC:bench/%.c=$(O)/bench/%)
 
-.PHONY: all run check test golden unit san fuzz bench clean install-deps layout
+.PHONY: all run check test golden unit san fuzz bench clean install-deps layout man
 all: $(O)/ovc
 
 $(O)/%.o: %.c
@@ -77,13 +77,17 @@ run: $(O)/ovc
 unit: $(TESTS)
 	@sh tests/run-unit.sh $(TESTS)
 
+# docs/ovc.1 documents every command and every option --help prints.
+man: $(O)/ovc
+	@sh tests/man-check.sh $(O)/ovc
+
 golden: $(O)/ovc
 	@sh tests/run-golden.sh $(O)/ovc
 
 layout:
 	@sh tests/check-layout.sh
 
-test: layout unit golden
+test: layout unit golden man
 
 # The README's test command: everything a clean Debian 12 machine needs.
 check: install-deps

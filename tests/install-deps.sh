@@ -4,7 +4,7 @@
 # the sanitizers and libFuzzer. Runs `apt-get update` only when something
 # has to be installed. Needs root for that (or sudo when available).
 
-pkgs="gcc clang make libcmocka-dev libclang-rt-14-dev"
+pkgs="gcc clang make libcmocka-dev libclang-rt-14-dev groff-base"
 
 missing=
 for p in $pkgs; do
