@@ -63,6 +63,15 @@ static: $(O)/ovc-static
 $(O)/ovc-static: $(CLI_OBJ) $(O)/libfe.a $(O)/libovc.a
 	$(CC) $(ALL_CFLAGS) -static $^ -o $@ $(LDFLAGS)
 
+# `make forkprobe`: build/forkprobe, static, which conformance/run.sh boots
+# to check `ovc fork-check` against a real fork() (conformance/README.md).
+.PHONY: forkprobe
+forkprobe: $(O)/forkprobe
+
+$(O)/forkprobe: conformance/forkprobe.c
+	@mkdir -p $(O)
+	$(CC) $(ALL_CFLAGS) -static $< -o $@ $(LDFLAGS)
+
 $(O)/tests/%: tests/unit/%.c $(O)/libfe.a $(O)/libovc.a
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $^ -o $@ -lcmocka $(LDFLAGS)

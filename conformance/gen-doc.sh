@@ -2,7 +2,9 @@
 # gen-doc.sh DOC SCENARIO... - write docs/conformance.md from the status files of a run.sh run.
 #
 # Environment (set by run.sh): KERNELS ("6.1 6.12"), OUT (run.sh's -o
-# directory), WALL and MEAN (seconds), JOBS. Each scenario that did not
+# directory), WALL and MEAN (seconds), JOBS, FORKCHECK (1: the fork-check
+# probe ran, OUT/KERNEL/forkcheck.*, and gets its own table). Each
+# scenario (and the probe) that did not
 # match on a kernel gets a section with the report; its "What it taught"
 # paragraph, between <!-- taught: NAME KERNEL --> and <!-- /taught -->, is
 # the lead's to write and is carried over from the old DOC when the same
@@ -29,6 +31,61 @@ cell() {
 	match) printf 'match' ;;
 	*) printf '**%s**' "${st:-error}" ;;
 	esac
+}
+
+# The probe's cell for one case on one kernel, from its "forkprobe: case"
+# line: "fail / ENOMEM", "pass / ok, charge 66132 kB", bold when it failed.
+probe_cell() {
+	awk -v c="$2" '
+		$1 == "forkprobe:" && $2 == "case" && $3 == c {
+			for (i = 1; i <= NF; i++) if ($i == "tail") { v = i + 2; break }
+			verdict = ""
+			for (i = v; i <= NF; i++) verdict = verdict (i > v ? " " : "") $i
+			cell = $7 " / " $9
+			if ($15 != "-")
+				cell = cell ", charge " ($13 == $15 ? $13 : "ovc " $13 " kernel " $15) " kB"
+			if (verdict == "agree") printf "%s", cell
+			else printf "**%s** (%s)", verdict, cell
+			found = 1
+		}
+		END { if (!found) printf "**not run**" }' "$OUT/$1/forkcheck.out" 2>/dev/null
+}
+
+# The probe's table: a row per case, a line per kernel.
+probe_section() {
+	src=
+	for k in $KERNELS; do
+		[ -s "$OUT/$k/forkcheck.out" ] && { src=$OUT/$k/forkcheck.out; break; }
+	done
+	echo
+	echo "## fork-check against real fork()"
+	echo
+	echo "One more VM per kernel ($(cut -f4 "$OUT/$(echo $KERNELS | cut -d' ' -f1)/forkcheck.status" 2>/dev/null))"
+	echo "runs [conformance/forkprobe.c](../conformance/forkprobe.c): for each case a test process"
+	echo "maps memory, \`ovc fork-check PID --json\` says whether its fork() would pass, then the"
+	echo "process forks for real. A cell is ovc's verdict / the kernel's result, and when the fork"
+	echo "succeeded its charge (ovc's, which must be the kernel's move of Committed_AS). Under"
+	echo "policy 2 the headroom left for the fork is its charge -/+ a margin (below; how it is"
+	echo "chosen: [conformance/README.md](../conformance/README.md))."
+	echo
+	printf '| case | set-up |'
+	for k in $KERNELS; do printf ' %s |' "$k"; done
+	echo
+	printf '| --- | --- |'
+	for k in $KERNELS; do printf ' --- |'; done
+	echo
+	[ -n "$src" ] && sed -n 's/^forkprobe: about \([^:]*\): \(.*\)$/\1\t\2/p' "$src" |
+	while IFS='	' read -r c what; do
+		printf '| %s | %s |' "$c" "$what"
+		for k in $KERNELS; do printf ' %s |' "$(probe_cell "$k" "$c")"; done
+		echo
+	done
+	echo
+	for k in $KERNELS; do
+		printf -- '* %s: %s; %s\n' "$k" \
+			"$(sed -n 's/^forkprobe: ovc.s own charge while it runs (self): \([0-9]*\) kB; margin \([0-9]*\) kB.*/ovc'"'"'s own charge (self) \1 kB, margin \2 kB/p' "$OUT/$k/forkcheck.out" 2>/dev/null)" \
+			"$(cut -f1,5 "$OUT/$k/forkcheck.status" 2>/dev/null | sed 's/	forkprobe: /: /')"
+	done
 }
 
 {
@@ -85,8 +142,11 @@ kernel. **mismatch**: the model differed. **expect-failed**: the model agreed wi
 the kernel, but the kernel did not do what the scenario expects. **error**,
 **timeout**, **vm-failure**: the run did not finish.
 EOF
+	[ "${FORKCHECK:-0}" = 1 ] && probe_section
 	any=0
-	for f in "$@"; do
+	probe=
+	[ "${FORKCHECK:-0}" = 1 ] && probe=forkcheck
+	for f in "$@" $probe; do
 		name=$(basename "$f" .ovc)
 		for k in $KERNELS; do
 			st=$(cut -f1 "$OUT/$k/$name.status" 2>/dev/null)

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# run.sh [-j JOBS] [-k "6.1 6.12"] [-o DIR] [--no-doc] [SCENARIO.ovc...]
+# run.sh [-j JOBS] [-k "6.1 6.12"] [-o DIR] [--no-doc] [SCENARIO.ovc... | forkcheck]
 #
 # The conformance run (`make conformance`): every scenario in conformance/
 # (or those named) on each real kernel, booted under qemu, with
@@ -7,13 +7,19 @@
 # model runs from the state the kernel started in, and the two traces must
 # agree (docs/conformance.md, conformance/README.md).
 #
+# And one more VM per kernel, "forkcheck": conformance/forkprobe.c checks
+# `ovc fork-check PID --json` against real fork() calls near the limit
+# (conformance/README.md). It runs with every scenario, or when
+# "forkcheck" is named among the scenarios.
+#
 #   -j JOBS     VMs at a time (default: the number of CPUs, at most 4)
 #   -k LIST     kernel series (default "6.1 6.12")
 #   -o DIR      where each run's files go (default build/conformance)
 #   --no-doc    do not regenerate docs/conformance.md (it is regenerated
 #               only when every scenario ran on every default kernel)
 #
-# OVC_STATIC=FILE uses that static ovc instead of building build/ovc-static.
+# OVC_STATIC=FILE uses that static ovc instead of building build/ovc-static,
+# OVC_FORKPROBE=FILE that probe instead of building build/forkprobe.
 #
 # A scenario sizes its VM with one directive line (defaults shown):
 #   # vm: mem=512M cpus=1 swap=0 data=auto timeout=60 panic=0
@@ -42,6 +48,8 @@ kernels="6.1 6.12"
 out=$top/build/conformance
 doc=1
 scenarios=()
+forkcheck=1	# the fork-check probe: in a full run, or when named
+named=0
 while [ $# -gt 0 ]; do
 	case $1 in
 	-j) jobs=${2:?}; shift 2 ;;
@@ -50,16 +58,21 @@ while [ $# -gt 0 ]; do
 	--no-doc) doc=0; shift ;;
 	-h|--help) awk 'NR > 1 && !/^#/ { exit } NR > 1 { sub(/^# ?/, ""); print }' "$0"; exit 0 ;;
 	-*) echo "run.sh: unknown option $1" >&2; exit 2 ;;
+	forkcheck) named=1; doc=0; shift ;;
 	*) scenarios+=("$1"); doc=0; shift ;;
 	esac
 done
+# scenarios named without "forkcheck": no probe; "forkcheck" alone: only it
+if [ $named = 0 ] && [ ${#scenarios[@]} -gt 0 ]; then
+	forkcheck=0
+fi
 [[ $jobs =~ ^[1-9][0-9]*$ ]] || { echo "run.sh: -j wants a number" >&2; exit 2; }
-if [ ${#scenarios[@]} -eq 0 ]; then
+if [ ${#scenarios[@]} -eq 0 ] && [ $named = 0 ]; then
 	shopt -s nullglob
 	scenarios=("$here"/*.ovc)
 	shopt -u nullglob
 fi
-if [ ${#scenarios[@]} -eq 0 ]; then
+if [ ${#scenarios[@]} -eq 0 ] && [ $forkcheck = 0 ]; then
 	echo "conformance: no scenarios in $here"
 	echo "conformance: 0 passed, 0 failed"
 	exit 0
@@ -68,11 +81,23 @@ fi
 t_start=$(date +%s.%N)
 # --- the kernels and the static binary ----------------------------------------
 "$here/vm/fetch-kernels.sh" $kernels >/dev/null || { echo "run.sh: fetch-kernels.sh failed" >&2; exit 2; }
+# absolute path of a file given in the environment
+abs() { echo "$(cd "$(dirname "$1")" && pwd)/$(basename "$1")"; }
+targets=()
 if [ -n "${OVC_STATIC:-}" ]; then	# a static ovc built elsewhere
-	ovc=$(cd "$(dirname "$OVC_STATIC")" && pwd)/$(basename "$OVC_STATIC")
+	ovc=$(abs "$OVC_STATIC")
 else
-	make -s -C "$top" static >&2 || { echo "run.sh: make static failed" >&2; exit 2; }
+	targets+=(static)
 	ovc=$top/build/ovc-static
+fi
+if [ -n "${OVC_FORKPROBE:-}" ]; then
+	probe=$(abs "$OVC_FORKPROBE")
+else
+	[ $forkcheck = 0 ] || targets+=(forkprobe)
+	probe=$top/build/forkprobe
+fi
+if [ ${#targets[@]} -gt 0 ]; then
+	make -s -C "$top" "${targets[@]}" >&2 || { echo "run.sh: make ${targets[*]} failed" >&2; exit 2; }
 fi
 case $out in
 /|"$top"|"$HOME") echo "run.sh: -o $out would be wiped: choose a directory of its own" >&2; exit 2 ;;
@@ -139,23 +164,57 @@ run_attempt() {
 		"mem=$mem cpus=$cpus swap=$swap data=$data" "$(summary_line "$d/$name.out")" >"$d/$name.status"
 }
 
+# The fork-check probe's VM (conformance/README.md): one CPU, so that the
+# kernel's per-CPU count is exact where the probe needs it; a swap disk,
+# so that CommitLimit and GUESS's RAM + swap have a swap part.
+probe_vm="mem=512M cpus=1 swap=64M data=0"
+probe_timeout=60
+
+# probe_attempt KERNEL: writes $out/KERNEL/forkcheck.{out,err,console,status}.
+# The probe exits 0 when ovc agreed with every real fork, 1 when not.
+probe_attempt() {
+	local k=$1 name=forkcheck d=$out/$1 files t0 t1 rc st
+	files=$out/.files/$k-$name
+	mkdir -p "$files"
+	cp "$ovc" "$files/ovc"
+	t0=$(date +%s.%N)
+	timeout -k 5 $((probe_timeout + 60)) "$here/vm/run-in-vm.sh" --kernel "$k" --mem 512M \
+		--cpus 1 --swap 64M --timeout "$probe_timeout" --append "ovc.disposable=1 norandmaps" \
+		--files "$files" --console "$d/$name.console" -- "$probe" /work/ovc \
+		>"$d/$name.out" 2>"$d/$name.err" </dev/null
+	rc=$?
+	t1=$(date +%s.%N)
+	rm -rf "$files"
+	case $rc in
+	0) st=match ;;
+	1) st=mismatch ;;
+	124) st=timeout ;;
+	125) st=vm-failure ;;
+	*) st=error ;;
+	esac
+	printf '%s\t%s\t%s\t%s\t%s\n' "$st" "$rc" \
+		"$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }')" "$probe_vm" \
+		"$(grep -E '^forkprobe: [0-9]+ cases' "$d/$name.out" | tail -n1)" >"$d/$name.status"
+}
+
 # run_one KERNEL FILE: one attempt, and a second one when the guest failed
 # to boot or panicked before the program ran (vm-failure: qemu under TCG
 # now and then loses the timer at boot). The first console is kept, and
 # the .err says so. A mismatch, an error or a timeout is never retried.
 run_one() {
-	local name d st
+	local name d st attempt=run_attempt
 	name=$(basename "$2" .ovc)
 	d=$out/$1
-	run_attempt "$@"
-	if [ "$(directive "$2" panic 0)" = 1 ]; then
+	[ "$2" = forkcheck ] && attempt=probe_attempt
+	$attempt "$@"
+	if [ "$2" != forkcheck ] && [ "$(directive "$2" panic 0)" = 1 ]; then
 		judge_panic "$@"
 		return 0
 	fi
 	IFS=$'\t' read -r st _ <"$d/$name.status"
 	[ "$st" = vm-failure ] || return 0
 	mv "$d/$name.console" "$d/$name.console.1" 2>/dev/null
-	run_attempt "$@"
+	$attempt "$@"
 	echo "run.sh: the first boot failed (its console: $name.console.1); this is the second" \
 		>>"$d/$name.err"
 }
@@ -214,8 +273,11 @@ stop_all() {
 }
 trap stop_all INT TERM
 for k in $kernels; do mkdir -p "$out/$k"; done
+items=()
+[ $forkcheck = 0 ] || items+=(forkcheck)
+items+=("${scenarios[@]}")
 running=0
-for f in "${scenarios[@]}"; do
+for f in "${items[@]}"; do
 	for k in $kernels; do
 		if [ $running -ge "$jobs" ]; then
 			wait -n
@@ -231,7 +293,7 @@ rm -rf "$out/.files"
 
 # --- the results ----------------------------------------------------------------
 passed=0 failed=0 boots=0 boot_total=0
-for f in "${scenarios[@]}"; do
+for f in "${items[@]}"; do
 	name=$(basename "$f" .ovc)
 	for k in $kernels; do
 		sf=$out/$k/$name.status
@@ -240,6 +302,10 @@ for f in "${scenarios[@]}"; do
 		boots=$((boots + 1))
 		boot_total=$(awk -v a="$boot_total" -v b="$secs" 'BEGIN { print a + b }')
 		printf 'conformance: %-5s %-40s %-13s %5ss  %s\n' "$k" "$name" "$st" "$secs" "$line"
+		# the probe's own lines: its margin and one line per case
+		[ "$name" != forkcheck ] ||
+			grep -E '^forkprobe: (ovc.s own|case|  note)' "$out/$k/$name.out" 2>/dev/null |
+			sed 's/^forkprobe: /    | /'
 		if [ "$st" = match ]; then
 			passed=$((passed + 1))
 			continue
@@ -261,7 +327,7 @@ mean=$(awk -v a="$boot_total" -v n="$boots" 'BEGIN { printf "%.1f", n ? a / n : 
 echo "conformance: $boots boots, mean ${mean}s each, $jobs at a time; ${wall}s in all"
 
 if [ "$doc" = 1 ]; then
-	KERNELS=$kernels OUT=$out WALL=$wall MEAN=$mean JOBS=$jobs \
+	KERNELS=$kernels OUT=$out WALL=$wall MEAN=$mean JOBS=$jobs FORKCHECK=$forkcheck \
 		sh "$here/gen-doc.sh" "$top/docs/conformance.md" "${scenarios[@]}" \
 		|| echo "run.sh: could not regenerate docs/conformance.md" >&2
 fi
