@@ -127,6 +127,8 @@ static uint64_t max_charge(const struct ovc_live_snap *s, const struct ovc_live_
 	uint64_t lo = 0, hi = p->fork_charge / kpp;
 
 	q.fork_charge = q.fork_largest = 0;
+	q.fork_maps = NULL;	/* one mapping of the size tried */
+	q.nfork_maps = 0;
 	if (probe(s, &q, NULL, 0) != 1)
 		return 0;
 	while (lo < hi) {

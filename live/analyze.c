@@ -23,11 +23,10 @@
  *   - badness is oom_badness() from the status counters the kernel reads
  *     (get_mm_rss, MM_SWAPENTS, mm_pgtables_bytes; mm/oom_kill.c);
  *   - oom_score is fs/proc/base.c proc_oom_score() over that badness.
- * Approximations, said where they matter: dup_mmap tests VMA by VMA; the
- * NEVER test on the sum is the same verdict (its bound does not change
- * between the VMAs and the counter only grows), but the GUESS tests
- * compare each VMA alone, so one test on the sum is stricter there. The
- * per-CPU deltas of Committed_AS are unknown and taken as 0.
+ * dup_mmap tests VMA by VMA in address order, and so does the model
+ * (fork_each). What cannot be known: the per-CPU deltas of Committed_AS
+ * before the fork (taken as 0: meminfo shows the exact sum from 5.9) and
+ * the CPU the fork runs on (the first).
  */
 
 /* ------------------------------------------------------------------ */
@@ -168,15 +167,33 @@ static int has_mm(const struct ovc_live_proc *p)
 	return !p->kthread && !p->zombie && p->state != 'Z';
 }
 
-/* __vm_enough_memory(oldmm, charge, admin) once, with the counter
- * restored afterwards: every process is tested against the machine as it
- * is, not after the others' forks. dup_mmap (kernel/fork.c) tests each
- * charged mapping on its own: under OVERCOMMIT_NEVER the charges add up,
- * so the whole fork charge decides; under GUESS nothing is added up (the
- * estimate, or RAM + swap from 5.2, is the same for every mapping), so
- * the largest mapping decides. Returns 1, 0, or -1 when the fork's charge
- * is unknown (its smaps was not readable). */
-static int fork_test(struct ovc_machine *m, const struct ovc_live_proc *p, struct ovc_admit *a)
+/* dup_mmap() (kernel/fork.c, 6.1) charges each mapping it copies that
+ * is VM_ACCOUNT through security_vm_enough_memory_mm(), in address
+ * order, and the first refusal fails the fork. The model's counter is
+ * per CPU as the kernel's: a charge below the batch stays in the CPU's
+ * delta, unseen by the tests after it, so the order matters at an exact
+ * edge. Under OVERCOMMIT_NEVER the charges add up; under GUESS each
+ * mapping is judged alone. *at: the mapping whose test decided. */
+static int fork_each(struct ovc_machine *m, const struct ovc_mm *mm,
+		     const struct ovc_live_proc *p, struct ovc_admit *a, size_t *at)
+{
+	int ok = 1;
+
+	for (size_t i = 0; i < p->nfork_maps && ok; i++) {
+		ok = ovc_commit_admit(m, mm, kb_pages(m, p->fork_maps[i]), p->cap_sys_admin, 0, a);
+		*at = i;
+	}
+	return ok;
+}
+
+/* The fork's admission against the machine as it is (the counter is
+ * restored afterwards: every process is tested against the same
+ * machine, not after the others' forks). Without the mappings one by
+ * one (a snapshot made elsewhere), one test: the whole charge under
+ * NEVER, the largest mapping under GUESS. Returns 1, 0, or -1 when the
+ * fork's charge is unknown (its smaps was not readable). */
+static int fork_test(struct ovc_machine *m, const struct ovc_live_proc *p, struct ovc_admit *a,
+		     size_t *at)
 {
 	struct ovc_mm mm;
 	int64_t count = m->committed.count;
@@ -184,6 +201,7 @@ static int fork_test(struct ovc_machine *m, const struct ovc_live_proc *p, struc
 	uint64_t charge;
 	int ok;
 
+	*at = 0;
 	if (!(p->seen & OVC_LIVE_SMAPS)) {
 		memset(a, 0, sizeof(*a));
 		a->policy = m->vm.overcommit_memory;
@@ -191,8 +209,12 @@ static int fork_test(struct ovc_machine *m, const struct ovc_live_proc *p, struc
 	}
 	memset(&mm, 0, sizeof(mm));
 	mm.total_vm = kb_pages(m, p->vm_size);
-	charge = m->vm.overcommit_memory == 0 ? p->fork_largest : p->fork_charge;
-	ok = ovc_commit_admit(m, &mm, kb_pages(m, charge), p->cap_sys_admin, 0, a);
+	if (p->nfork_maps) {
+		ok = fork_each(m, &mm, p, a, at);
+	} else {
+		charge = m->vm.overcommit_memory == 0 ? p->fork_largest : p->fork_charge;
+		ok = ovc_commit_admit(m, &mm, kb_pages(m, charge), p->cap_sys_admin, 0, a);
+	}
 	m->committed.count = count;
 	if (m->committed.delta)
 		m->committed.delta[0] = d0;
@@ -206,14 +228,16 @@ static void forks_under(struct ovc_machine *m, struct ovc_live_report *r, int po
 {
 	int now = m->vm.overcommit_memory;
 	struct ovc_admit a;
+	size_t at;
 
 	ovc_sysctl_write(m, OVC_SYSCTL_OVERCOMMIT_MEMORY, pol, NULL);
 	for (size_t i = 0; i < r->nrows; i++) {
 		struct ovc_live_row *w = &r->rows[i];
 
-		w->fork_ok_policy[pol] = fork_test(m, w->p, &a);
+		w->fork_ok_policy[pol] = fork_test(m, w->p, &a, &at);
 		if (pol == now) {
 			w->fork = a;
+			w->fork_map = at;
 			w->fork_ok = w->fork_ok_policy[pol];
 		}
 	}

@@ -638,6 +638,8 @@ static void smaps_flags(struct ovc_smaps_acc *a, const char *s, size_t n)
 		a->fork_charge = add_sat(a->fork_charge, a->vma_kb);
 	if ((f & FLAG_AC) && !(f & FLAG_DC) && a->vma_kb > a->fork_largest)
 		a->fork_largest = a->vma_kb;
+	if ((f & FLAG_AC) && !(f & FLAG_DC) && a->fork_map)
+		a->fork_map(a->fork_map_arg, a->vma_kb);
 	if (f & FLAG_NR)
 		a->noreserve = add_sat(a->noreserve, a->vma_kb);
 	if (f & FLAG_HT)

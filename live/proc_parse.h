@@ -64,6 +64,8 @@ int ovc_proc_parse_stat(const char *buf, size_t len, struct ovc_live_proc *p,
  * valid during the call.
  */
 typedef void (*ovc_smaps_shobj_fn)(void *arg, const struct ovc_live_shobj *o);
+/* A mapping fork would charge ("ac", not "dc"), kB, as its VmFlags close it. */
+typedef void (*ovc_smaps_charge_fn)(void *arg, uint64_t kb);
 
 struct ovc_smaps_acc {
 	uint64_t committed, fork_charge, noreserve, hugetlb;	/* kB */
@@ -72,6 +74,8 @@ struct ovc_smaps_acc {
 	uint64_t page_kb;		/* smallest KernelPageSize seen, 0 none */
 	uint64_t vma_kb;		/* Size: of the VMA being read */
 	unsigned bad;			/* lines that did not parse */
+	ovc_smaps_charge_fn fork_map;	/* NULL: the mappings one by one are not wanted */
+	void *fork_map_arg;
 	ovc_smaps_shobj_fn shobj;	/* NULL: shmem objects are not wanted */
 	void *shobj_arg;
 	/* the shmem object being gathered (internal) */

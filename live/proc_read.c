@@ -27,26 +27,38 @@ struct shobj_list {
 	int nomem;
 };
 
+/* The sizes of the mappings fork charges, in address order, likewise. */
+struct kb_list {
+	uint64_t *v;
+	size_t n, cap;
+	int nomem;
+};
+
 struct reader {
 	struct ovc_proc_root root;
 	char small[SMALL_CAP];
 	char chunk[CHUNK_CAP];
 	struct shobj_list objs;
+	struct kb_list maps;
 };
 
 static struct reader *reader_new(void)
 {
 	struct reader *R = malloc(sizeof(*R));
 
-	if (R)
+	if (R) {
 		memset(&R->objs, 0, sizeof(R->objs));
+		memset(&R->maps, 0, sizeof(R->maps));
+	}
 	return R;
 }
 
 static void reader_free(struct reader *R)
 {
-	if (R)
+	if (R) {
 		free(R->objs.v);
+		free(R->maps.v);
+	}
 	free(R);
 }
 
@@ -370,6 +382,42 @@ static int keep_shobjs(struct ovc_live_proc *p, const struct shobj_list *L)
 	return 0;
 }
 
+static void fork_map_add(void *arg, uint64_t kb)
+{
+	struct kb_list *L = arg;
+	uint64_t *v;
+	size_t cap;
+
+	if (L->nomem)
+		return;
+	if (L->n == L->cap) {
+		cap = L->cap ? 2 * L->cap : 16;
+		v = realloc(L->v, cap * sizeof(*v));
+		if (!v) {
+			L->nomem = 1;
+			return;
+		}
+		L->v = v;
+		L->cap = cap;
+	}
+	L->v[L->n++] = kb;
+}
+
+/* The process's own copy of the list. 0, or -1: out of memory. */
+static int keep_fork_maps(struct ovc_live_proc *p, const struct kb_list *L)
+{
+	if (L->nomem)
+		return -1;
+	if (!L->n)
+		return 0;
+	p->fork_maps = malloc(L->n * sizeof(*p->fork_maps));
+	if (!p->fork_maps)
+		return -1;
+	memcpy(p->fork_maps, L->v, L->n * sizeof(*p->fork_maps));
+	p->nfork_maps = L->n;
+	return 0;
+}
+
 static void store_smaps(struct ovc_live_proc *p, const struct ovc_smaps_acc *a)
 {
 	p->committed = a->committed;
@@ -398,8 +446,12 @@ static enum outcome step_smaps(struct pid_read *P)
 	ovc_smaps_init(&a);
 	a.shobj = shobj_add;
 	a.shobj_arg = L;
+	a.fork_map = fork_map_add;
+	a.fork_map_arg = &P->R->maps;
 	L->n = 0;
 	L->nomem = 0;
+	P->R->maps.n = 0;
+	P->R->maps.nomem = 0;
 	rc = stream_lines(fd, P->R->chunk, sizeof(P->R->chunk), &k);
 	close(fd);
 	if (rc < 0)
@@ -407,6 +459,12 @@ static enum outcome step_smaps(struct pid_read *P)
 	ovc_smaps_end(&a);
 	if (a.bad || keep_shobjs(P->p, L) < 0)
 		return READ_OK;
+	if (keep_fork_maps(P->p, &P->R->maps) < 0) {
+		free(P->p->shobjs);	/* no memory: as if smaps were not read */
+		P->p->shobjs = NULL;
+		P->p->nshobjs = 0;
+		return READ_OK;
+	}
 	store_smaps(P->p, &a);
 	P->page_kb = a.page_kb;
 	return READ_OK;
@@ -582,6 +640,7 @@ static int read_procs(struct reader *R, struct ovc_live_snap *s, struct ovc_err 
 	for (i = 0; i < n; i++) {
 		if (outcomes[i] == READ_GONE) {
 			free(slots[i].shobjs);
+			free(slots[i].fork_maps);
 			s->vanished++;
 			continue;
 		}
@@ -667,8 +726,10 @@ void ovc_live_snap_free(struct ovc_live_snap *s)
 {
 	if (!s)
 		return;
-	for (size_t i = 0; i < s->nprocs; i++)
+	for (size_t i = 0; i < s->nprocs; i++) {
 		free(s->procs[i].shobjs);
+		free(s->procs[i].fork_maps);
+	}
 	free(s->procs);
 	s->procs = NULL;
 	s->nprocs = 0;

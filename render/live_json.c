@@ -284,6 +284,12 @@ int ovc_render_live_admit_json(FILE *f, const struct ovc_live_snap *s,
 	ovc_json_close(&w, '[');
 	if (x->fork_ok >= 0)
 		admit_obj(&w, &x->fork, kpp);
+	if (x->p->nfork_maps && !strcmp(fix->op, "fork")) {
+		/* dup_mmap's tests, one per mapping: the one shown above */
+		ovc_json_u64(&w, "fork_mappings", x->p->nfork_maps);
+		ovc_json_u64(&w, "deciding_mapping", x->fork_map + 1);
+		ovc_json_u64(&w, "deciding_mapping_kb", x->p->fork_maps[x->fork_map]);
+	}
 	if (fix->min_ratio >= 0)
 		ovc_json_i64(&w, "min_ratio", fix->min_ratio);
 	else

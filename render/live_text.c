@@ -448,10 +448,20 @@ static void admit_explain(FILE *f, const struct ovc_live_snap *s, const struct o
 				       .op = fix->op, .admission = r->profile.admission };
 	char buf[2048];
 	uint64_t kpp = (s->page_size ? s->page_size : 4096) / 1024;
+	struct ovc_admit a = w->fork;
 
+	if (w->p->nfork_maps > 1 && !strcmp(fix->op, "fork"))
+		fprintf(f, "dup_mmap tests the %zu mappings fork copies one at a time, in address order;\n"
+			"%s mapping %zu, %llu kB:\n", w->p->nfork_maps,
+			w->fork_ok == 1 ? "all pass, the last test being" : "the test that fails is",
+			w->fork_map + 1, U(w->p->fork_maps[w->fork_map]));
 	if (w->fork_ok == 1) {
+		/* under GUESS every mapping is judged alone: the largest tells */
+		if ((a.rule == OVC_ADMIT_GUESS_TOTAL || a.rule == OVC_ADMIT_GUESS_FREE) &&
+		    !strcmp(fix->op, "fork") && w->p->fork_largest)
+			a.pages = w->p->fork_largest / kpp;
 		fputs("passes: ", f);
-		admit_pass(f, &w->fork, kpp);
+		admit_pass(f, &a, kpp);
 		return;
 	}
 	ovc_render_explain(buf, sizeof(buf), &res, &env);

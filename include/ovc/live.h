@@ -51,6 +51,9 @@ struct ovc_live_proc {
 	uint64_t committed;	/* VmFlags "ac": charged to Committed_AS */
 	uint64_t fork_charge;	/* "ac" and not "dc": what fork would charge */
 	uint64_t fork_largest;	/* the largest of those mappings: fork tests each alone */
+	uint64_t *fork_maps;	/* each of those mappings, kB, in address order (the order
+				 * dup_mmap charges them); malloc'd, freed with the snapshot */
+	size_t nfork_maps;
 	uint64_t noreserve;	/* "nr" */
 	uint64_t hugetlb;	/* "ht" */
 	uint64_t map_count;
@@ -152,7 +155,9 @@ struct ovc_live_row {
 	 * under each policy 0, 1, 2 (with the machine's ratio/kbytes) */
 	int fork_ok;
 	int fork_ok_policy[3];
-	struct ovc_admit fork;	/* the admission test the fork ran (policy now) */
+	struct ovc_admit fork;	/* the admission test that decided the fork (policy now):
+				 * the refused mapping's, else the last one's */
+	size_t fork_map;	/* that mapping's index in p->fork_maps */
 	/* OOM: badness from the kernel's own inputs (status), as the era
 	 * computes it, and the oom_score the model derives from it */
 	struct ovc_badness badness;

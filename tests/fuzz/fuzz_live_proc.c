@@ -11,7 +11,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
  * kind there is. */
 struct handed {
 	size_t n;
+	uint64_t maps_kb, largest_kb;	/* the fork mappings handed over */
+	size_t nmaps;
 };
+
+/* Each mapping fork charges, handed over one by one. */
+static void handed_map(void *arg, uint64_t kb)
+{
+	struct handed *h = arg;
+
+	h->maps_kb = h->maps_kb + kb < h->maps_kb ? UINT64_MAX : h->maps_kb + kb;
+	h->largest_kb = kb > h->largest_kb ? kb : h->largest_kb;
+	h->nmaps++;
+}
 
 static void handed_one(void *arg, const struct ovc_live_shobj *o)
 {
@@ -34,6 +46,8 @@ static void smaps(const char *s, size_t n, int objects)
 	if (objects) {
 		a.shobj = handed_one;
 		a.shobj_arg = &h;
+		a.fork_map = handed_map;
+		a.fork_map_arg = &h;
 	}
 	while (pos < n) {
 		const char *nl = memchr(s + pos, '\n', n - pos);
@@ -48,6 +62,10 @@ static void smaps(const char *s, size_t n, int objects)
 	/* at most one object a header (a [vsyscall] one is none), each
 	 * handed over once */
 	if (a.fork_charge > a.committed || h.n > a.map_count || h.n != ends)
+		__builtin_trap();
+	/* the mappings one by one add up to the fork charge (which
+	 * saturates alike), the largest is fork_largest */
+	if (objects && (h.maps_kb != a.fork_charge || h.largest_kb != a.fork_largest))
 		__builtin_trap();
 }
 

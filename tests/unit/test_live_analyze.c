@@ -221,6 +221,57 @@ static void test_fork_guess_per_mapping(void **state)
 	ovc_live_report_free(&r);
 }
 
+/* dup_mmap charges mapping by mapping in address order, and each test
+ * reads the per-CPU counter: 8 GiB, 1 CPU, policy 2, ratio 50:
+ * CommitLimit 1,048,576 pages, batch 2,097,152 / 256 = 8,192 pages;
+ * the parent (not admin, total_vm 524,288 pages) may reach
+ * 1,048,576 - 2,048 (admin cut) - 16,384 (user cut) = 1,030,144.
+ * Committed_AS is 1,030,144 - 65,536 - 10 = 964,598 pages. A 256 MiB
+ * mapping (65,536 pages, past the batch) folds: the counter reads
+ * 1,030,134 < 1,030,144, admitted. A 100-page mapping after it stays in
+ * the CPU's delta: the counter still reads 1,030,134, admitted: the fork
+ * passes, though its whole charge (1,030,234) is over the bound. In the
+ * other order the 100 pages wait in the delta, then fold in with the
+ * 65,536: 1,030,234, refused at the second mapping. */
+static void test_fork_order(void **state)
+{
+	static uint64_t big_last[] = { 400, 262144 }, big_first[] = { 262144, 400 };
+	struct ovc_live_report r;
+	struct ovc_live_proc *p;
+	struct fixture f;
+
+	(void)state;
+	machine(&f, "6.1.0-28-amd64", 8388608, 0, 0, 2, 50);
+	f.s.mi.committed_as = 964598 * 4;
+	p = proc(&f, 1000, "tail", 4096, 0, 0);
+	p->vm_size = 2097152;
+	p->fork_charge = p->committed = 262544;
+	p->fork_largest = 262144;
+	p->fork_maps = big_first;
+	p->nfork_maps = 2;
+	p = proc(&f, 1001, "head", 4096, 0, 0);
+	p->vm_size = 2097152;
+	p->fork_charge = p->committed = 262544;
+	p->fork_largest = 262144;
+	p->fork_maps = big_last;
+	p->nfork_maps = 2;
+	analyze_ok(&f, NULL, 0, &r);
+	assert_int_equal(row(&r, 1000)->fork.allowed, 1030144);
+	assert_int_equal(row(&r, 1000)->fork_ok, 1);
+	assert_int_equal(row(&r, 1000)->fork_map, 1);		/* the last test */
+	assert_int_equal(row(&r, 1000)->fork.seen, 1030134);
+	assert_int_equal(row(&r, 1001)->fork_ok, 0);
+	assert_int_equal(row(&r, 1001)->fork_map, 1);		/* refused at the 256 MiB */
+	assert_int_equal(row(&r, 1001)->fork.seen, 1030234);
+	ovc_live_report_free(&r);
+
+	/* without the mappings one by one: one test of the whole charge */
+	f.procs[0].nfork_maps = 0;
+	analyze_ok(&f, NULL, 0, &r);
+	assert_int_equal(row(&r, 1000)->fork_ok, 0);
+	ovc_live_report_free(&r);
+}
+
 static void test_fork_policies(void **state)
 {
 	const struct ovc_live_row *w;
@@ -432,6 +483,7 @@ int main(void)
 		cmocka_unit_test(test_profile_note),
 		cmocka_unit_test(test_commit_limit),
 		cmocka_unit_test(test_fork_policies),
+		cmocka_unit_test(test_fork_order),
 		cmocka_unit_test(test_fork_guess_per_mapping),
 		cmocka_unit_test(test_oom_order),
 		cmocka_unit_test(test_oom_score_real),
