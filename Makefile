@@ -120,7 +120,7 @@ fuzz: $(FUZZ_BIN)
 conformance:
 	@bash conformance/run.sh
 
-bench: $(BENCHES)
+bench: $(BENCHES) $(O)/ovc
 	@for b in $(BENCHES); do echo "== $$b"; $$b || exit 1; done
 
 clean:
