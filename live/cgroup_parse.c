@@ -246,8 +246,7 @@ int ovc_cgroup_parse_controllers(const char *buf, size_t len, int *has_memory,
 /* ------------------------------------------------------------------ */
 /* /proc/PID/cgroup lines                                               */
 
-/* Does the comma-separated list s[0..n) name the memory controller? */
-static int lists_memory(const char *s, size_t n)
+int ovc_cgroup_lists_memory(const char *s, size_t n)
 {
 	size_t i = 0, w;
 
@@ -307,7 +306,7 @@ int ovc_cgroup_parse_line(const char *line, size_t len, int *version, const char
 		/* proc_cgroup_show marks a v2 cgroup that was removed */
 		if (n > dn && memcmp(p + n - dn, deleted, dn) == 0)
 			n -= dn;
-	} else if (lists_memory(c1 + 1, (size_t)(c2 - c1 - 1))) {
+	} else if (ovc_cgroup_lists_memory(c1 + 1, (size_t)(c2 - c1 - 1))) {
 		v = 1;
 	} else {
 		return -OVC_E_PARSE;

@@ -61,6 +61,10 @@ struct ovc_cgroup_key {
 int ovc_cgroup_parse_flat(const char *buf, size_t len, const struct ovc_cgroup_key *keys,
 			  size_t n, unsigned *found, struct ovc_err *e);
 
+/* Does the comma-separated list s[0..n) (a v1 line's controllers:
+ * "cpu,cpuacct") name the memory controller? */
+int ovc_cgroup_lists_memory(const char *s, size_t n);
+
 /* cgroup.controllers: controller names separated by spaces, or nothing
  * (kernel/cgroup/cgroup.c cgroup_controllers_show). *has_memory: 1 if
  * one of them is "memory". */

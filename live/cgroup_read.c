@@ -259,6 +259,21 @@ static int cg_bytes(struct cg_read *R, const char *name, int optional, int limit
 	return rc < 0 ? cg_bad(R, name) : 1;
 }
 
+/* A byte file into *kb (bytes / 1024, a limit's "max" kept), and bit
+ * into the cgroup's seen when it was read: 1 read, 0 not, -OVC_E_PARSE. */
+static int cg_kb(struct cg_read *R, const char *name, int optional, int limit, uint64_t *kb,
+		 unsigned bit)
+{
+	uint64_t v;
+	int rc = cg_bytes(R, name, optional, limit, &v);
+
+	if (rc > 0) {
+		*kb = to_kb(v);
+		R->m->seen |= bit;
+	}
+	return rc;
+}
+
 /* A number at most hi (memory.oom.group 0/1, memory.swappiness 0..200). */
 static int cg_small(struct cg_read *R, const char *name, int optional, uint64_t hi, uint64_t *v)
 {
@@ -309,7 +324,7 @@ static int cg_flat(struct cg_read *R, const char *name, const struct ovc_cgroup_
 static int read_v2(struct cg_read *R)
 {
 	struct ovc_live_memcg *m = R->m;
-	uint64_t v, max, swap_max, swap_cur, oom_kill = 0;
+	uint64_t v, swap_max, swap_cur, oom_kill = 0;
 	const struct ovc_cgroup_key keys[] = {
 		{ "max", &m->max_events }, { "oom", &m->oom_events }, { "oom_kill", &oom_kill },
 	};
@@ -317,29 +332,17 @@ static int read_v2(struct cg_read *R)
 
 	if (strcmp(m->path, "/") == 0)
 		return 0;
-	if ((rc = cg_bytes(R, "memory.max", 0, 1, &max)) < 0)
+	if ((rc = cg_kb(R, "memory.max", 0, 1, &m->max_kb, OVC_MEMCG_SEEN_MAX)) < 0 ||
+	    (rc = cg_kb(R, "memory.high", 0, 1, &m->high_kb, 0)) < 0 ||
+	    (rc = cg_kb(R, "memory.current", 0, 0, &m->current_kb, OVC_MEMCG_SEEN_CURRENT)) < 0)
 		return rc;
-	if (rc) {
-		m->max_kb = to_kb(max);
-		m->seen |= OVC_MEMCG_SEEN_MAX;
-	}
-	if ((rc = cg_bytes(R, "memory.high", 0, 1, &v)) < 0)
-		return rc;
-	if (rc)
-		m->high_kb = to_kb(v);
-	if ((rc = cg_bytes(R, "memory.current", 0, 0, &v)) < 0)
-		return rc;
-	if (rc) {
-		m->current_kb = to_kb(v);
-		m->seen |= OVC_MEMCG_SEEN_CURRENT;
-	}
-	if ((sw = cg_bytes(R, "memory.swap.max", 1, 1, &swap_max)) < 0)
+	if ((sw = cg_kb(R, "memory.swap.max", 1, 1, &swap_max, 0)) < 0)
 		return sw;
-	if ((rc = cg_bytes(R, "memory.swap.current", 1, 0, &swap_cur)) < 0)
+	if ((rc = cg_kb(R, "memory.swap.current", 1, 0, &swap_cur, 0)) < 0)
 		return rc;
 	if (sw && rc) {
-		m->swap_max_kb = to_kb(swap_max);
-		m->swap_current_kb = to_kb(swap_cur);
+		m->swap_max_kb = swap_max;
+		m->swap_current_kb = swap_cur;
 		m->seen |= OVC_MEMCG_SEEN_SWAP;
 	}
 	if ((rc = cg_small(R, "memory.oom.group", 1, 1, &v)) < 0)
@@ -360,6 +363,7 @@ static int read_v2(struct cg_read *R)
  * limit is unlimited if either is; its usage can read a little below
  * memory's (the two counters are charged at different moments, and the
  * root's are sums of statistics: mem_cgroup_usage), hence the clamp.
+ * All in kB: the counters are whole pages, so no rounding is lost.
  */
 static void v1_swap(struct ovc_live_memcg *m, uint64_t lim, uint64_t use, uint64_t swlim,
 		    uint64_t swuse)
@@ -367,8 +371,8 @@ static void v1_swap(struct ovc_live_memcg *m, uint64_t lim, uint64_t use, uint64
 	if (lim == OVC_LIVE_NOLIMIT || swlim == OVC_LIVE_NOLIMIT)
 		m->swap_max_kb = OVC_LIVE_NOLIMIT;
 	else
-		m->swap_max_kb = swlim > lim ? (swlim - lim) / 1024 : 0;
-	m->swap_current_kb = swuse > use ? (swuse - use) / 1024 : 0;
+		m->swap_max_kb = swlim > lim ? swlim - lim : 0;
+	m->swap_current_kb = swuse > use ? swuse - use : 0;
 	m->seen |= OVC_MEMCG_SEEN_SWAP;
 }
 
@@ -408,27 +412,20 @@ static int v1_oom_control(struct cg_read *R)
 static int read_v1(struct cg_read *R)
 {
 	struct ovc_live_memcg *m = R->m;
-	uint64_t lim, use, swlim, swuse, v;
+	uint64_t swlim, swuse, v;
 	int rl, ru, rsl, rsu, rc;
 
-	if ((rl = cg_bytes(R, "memory.limit_in_bytes", 0, 1, &lim)) < 0)
+	if ((rl = cg_kb(R, "memory.limit_in_bytes", 0, 1, &m->max_kb, OVC_MEMCG_SEEN_MAX)) < 0)
 		return rl;
-	if (rl) {
-		m->max_kb = to_kb(lim);
-		m->seen |= OVC_MEMCG_SEEN_MAX;
-	}
-	if ((ru = cg_bytes(R, "memory.usage_in_bytes", 0, 0, &use)) < 0)
+	if ((ru = cg_kb(R, "memory.usage_in_bytes", 0, 0, &m->current_kb,
+			OVC_MEMCG_SEEN_CURRENT)) < 0)
 		return ru;
-	if (ru) {
-		m->current_kb = to_kb(use);
-		m->seen |= OVC_MEMCG_SEEN_CURRENT;
-	}
-	if ((rsl = cg_bytes(R, "memory.memsw.limit_in_bytes", 1, 1, &swlim)) < 0)
+	if ((rsl = cg_kb(R, "memory.memsw.limit_in_bytes", 1, 1, &swlim, 0)) < 0)
 		return rsl;
-	if ((rsu = cg_bytes(R, "memory.memsw.usage_in_bytes", 1, 0, &swuse)) < 0)
+	if ((rsu = cg_kb(R, "memory.memsw.usage_in_bytes", 1, 0, &swuse, 0)) < 0)
 		return rsu;
 	if (rl && ru && rsl && rsu)
-		v1_swap(m, lim, use, swlim, swuse);
+		v1_swap(m, m->max_kb, m->current_kb, swlim, swuse);
 	if ((rc = cg_small(R, "memory.swappiness", 0, 200, &v)) < 0)
 		return rc;
 	if (rc)

@@ -1,4 +1,5 @@
 /* proc_parse.c - pure parsers of /proc text for live/: meminfo, PID status/stat/smaps/cgroup, sysvipc/shm, integers (kB). */
+#include "live/cgroup_parse.h"
 #include "live/proc_parse.h"
 
 #include <stddef.h>
@@ -867,21 +868,6 @@ int ovc_proc_parse_sysv_shm(const char *buf, size_t len, uint64_t page_bytes,
 /* ------------------------------------------------------------------ */
 /* /proc/PID/cgroup, integers, /proc/stat, /proc/uptime                 */
 
-/* Does the comma-separated list s[0..n) name the memory controller? */
-static int has_memory(const char *s, size_t n)
-{
-	size_t i = 0, w;
-
-	while (i < n) {
-		for (w = i; i < n && s[i] != ','; i++)
-			;
-		if (i - w == 6 && memcmp(s + w, "memory", 6) == 0)
-			return 1;
-		i++;
-	}
-	return 0;
-}
-
 static void copy_cut(char *dst, size_t size, const char *s, size_t n)
 {
 	if (size == 0)
@@ -904,7 +890,7 @@ int ovc_proc_parse_cgroup(const char *buf, size_t len, char *dst, size_t size)
 		c2 = c1 ? memchr(c1 + 1, ':', n - (size_t)(c1 + 1 - s)) : NULL;
 		if (!c2 || c1 == s)
 			continue;
-		if (has_memory(c1 + 1, (size_t)(c2 - c1 - 1))) {
+		if (ovc_cgroup_lists_memory(c1 + 1, (size_t)(c2 - c1 - 1))) {
 			copy_cut(dst, size, s, n);
 			return 0;
 		}

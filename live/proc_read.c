@@ -344,26 +344,37 @@ static long stream_lines(int fd, char *buf, size_t cap, const struct sink *k)
 	return 0;
 }
 
+/* The array v of a list of n, cap elements of size bytes each, with room
+ * for one more (doubling it when full), or NULL with *nomem set: the list
+ * keeps what it had, and takes nothing more. */
+static void *list_room(void *v, size_t n, size_t *cap, size_t size, int *nomem)
+{
+	size_t c = *cap ? 2 * *cap : 16;
+	void *nv;
+
+	if (*nomem)
+		return NULL;
+	if (n < *cap)
+		return v;
+	nv = realloc(v, c * size);
+	if (!nv) {
+		*nomem = 1;
+		return NULL;
+	}
+	*cap = c;
+	return nv;
+}
+
 /* The accumulator's callback: one more object (no memory: noted). */
 static void shobj_add(void *arg, const struct ovc_live_shobj *o)
 {
 	struct shobj_list *L = arg;
-	struct ovc_live_shobj *v;
-	size_t cap;
+	struct ovc_live_shobj *v = list_room(L->v, L->n, &L->cap, sizeof(*v), &L->nomem);
 
-	if (L->nomem)
-		return;
-	if (L->n == L->cap) {
-		cap = L->cap ? 2 * L->cap : 4;
-		v = realloc(L->v, cap * sizeof(*v));
-		if (!v) {
-			L->nomem = 1;
-			return;
-		}
+	if (v) {
 		L->v = v;
-		L->cap = cap;
+		L->v[L->n++] = *o;
 	}
-	L->v[L->n++] = *o;
 }
 
 /* The objects gathered, copied into memory of the process's own (most
@@ -385,22 +396,12 @@ static int keep_shobjs(struct ovc_live_proc *p, const struct shobj_list *L)
 static void fork_map_add(void *arg, uint64_t kb)
 {
 	struct kb_list *L = arg;
-	uint64_t *v;
-	size_t cap;
+	uint64_t *v = list_room(L->v, L->n, &L->cap, sizeof(*v), &L->nomem);
 
-	if (L->nomem)
-		return;
-	if (L->n == L->cap) {
-		cap = L->cap ? 2 * L->cap : 16;
-		v = realloc(L->v, cap * sizeof(*v));
-		if (!v) {
-			L->nomem = 1;
-			return;
-		}
+	if (v) {
 		L->v = v;
-		L->cap = cap;
+		L->v[L->n++] = kb;
 	}
-	L->v[L->n++] = kb;
 }
 
 /* The process's own copy of the list. 0, or -1: out of memory. */

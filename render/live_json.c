@@ -68,7 +68,10 @@ static void admit_obj(struct ovc_json *w, const struct ovc_admit *a, uint64_t kp
 	ovc_json_close(w, '{');
 }
 
-static void score_obj(struct ovc_json *w, const struct ovc_live_row *r)
+/* The badness parts and the two oom_scores: the kernel's, and the
+ * model's under model_key ("oom_score_model"; "oom_score_cgroup" for a
+ * cgroup's OOM, which has no /proc counterpart to differ from). */
+static void score_obj(struct ovc_json *w, const struct ovc_live_row *r, const char *model_key)
 {
 	const struct ovc_badness *b = &r->badness;
 
@@ -88,10 +91,11 @@ static void score_obj(struct ovc_json *w, const struct ovc_live_row *r)
 	else
 		ovc_json_null(w, "oom_score_kernel");
 	if (r->model_oom_score >= 0)
-		ovc_json_i64(w, "oom_score_model", r->model_oom_score);
+		ovc_json_i64(w, model_key, r->model_oom_score);
 	else
-		ovc_json_null(w, "oom_score_model");
-	ovc_json_bool(w, "differs", r->score_differs);
+		ovc_json_null(w, model_key);
+	if (!strcmp(model_key, "oom_score_model"))
+		ovc_json_bool(w, "differs", r->score_differs);
 	ovc_json_close(w, '{');
 }
 
@@ -101,7 +105,7 @@ static void row_obj(struct ovc_json *w, const struct ovc_live_row *r)
 	proc_id(w, r->p);
 	ovc_json_u64(w, "committed_kb", r->p->committed);
 	fork_obj(w, r);
-	score_obj(w, r);
+	score_obj(w, r, "oom_score_model");
 	ovc_json_close(w, '{');
 }
 
@@ -181,33 +185,12 @@ int ovc_render_live_status_json(FILE *f, const struct ovc_live_snap *s,
 	return ovc_json_finish(&w);
 }
 
-/* A row of a cgroup's OOM: its score there has no /proc counterpart. */
+/* A row of a cgroup's OOM: no fork figures, its own score. */
 static void memcg_row_obj(struct ovc_json *w, const struct ovc_live_row *r)
 {
-	const struct ovc_badness *b = &r->badness;
-
 	ovc_json_open(w, NULL, '{');
 	proc_id(w, r->p);
-	ovc_json_open(w, "oom", '{');
-	ovc_json_str(w, "eligibility", ovc_render_oom_skip_name(b->skip));
-	ovc_json_u64(w, "rss_pages", b->rss);
-	ovc_json_u64(w, "swap_pages", b->swapents);
-	ovc_json_u64(w, "pgtables_pages", b->pgtables);
-	ovc_json_i64(w, "adj", b->adj);
-	ovc_json_bool(w, "root", b->root);
-	if (b->skip == OVC_OOM_ELIGIBLE)
-		ovc_json_i64(w, "points", b->points);
-	else
-		ovc_json_null(w, "points");
-	if (r->p->oom_score >= 0)
-		ovc_json_i64(w, "oom_score_kernel", r->p->oom_score);
-	else
-		ovc_json_null(w, "oom_score_kernel");
-	if (r->model_oom_score >= 0)
-		ovc_json_i64(w, "oom_score_cgroup", r->model_oom_score);
-	else
-		ovc_json_null(w, "oom_score_cgroup");
-	ovc_json_close(w, '{');
+	score_obj(w, r, "oom_score_cgroup");
 	ovc_json_close(w, '{');
 }
 
