@@ -1,6 +1,5 @@
 /* live_load.c - the first step of every live command: this machine's /proc read, and analyzed, with errors that name their place. */
 #include <stdio.h>
-#include <unistd.h>
 
 #include "cli/cli.h"
 #include "live/live.h"
@@ -50,22 +49,13 @@ int cli_live_load(const struct cli_ctx *ctx, const char *cmd, const char *root,
 }
 
 /* ovc's own charge is in the Committed_AS it read, and gone by the time
- * the fork or mmap asked about happens: take it out (this /proc only). */
+ * the fork or mmap asked about happens: take it out (this /proc only),
+ * as it was when meminfo was read (ovc_live_read measures it then: its
+ * heap grows afterwards, and so would a later figure). */
 uint64_t cli_live_discount_self(const char *root, struct ovc_live_snap *s)
 {
-	int me = (int)getpid();
-
-	if (root)
+	if (root || !s->have_self || s->self_committed_kb > s->mi.committed_as)
 		return 0;
-	for (size_t i = 0; i < s->nprocs; i++) {
-		const struct ovc_live_proc *p = &s->procs[i];
-
-		if (p->pid != me || !(p->seen & OVC_LIVE_SMAPS))
-			continue;
-		if (p->committed > s->mi.committed_as)
-			return 0;
-		s->mi.committed_as -= p->committed;
-		return p->committed;
-	}
-	return 0;
+	s->mi.committed_as -= s->self_committed_kb;
+	return s->self_committed_kb;
 }

@@ -171,10 +171,22 @@ static void read_uptime(struct reader *R, struct ovc_live_snap *s)
 		s->uptime_s = 0;
 }
 
+static int self_charge(struct reader *R, uint64_t *kb);
+
+/* meminfo, with the reader's own charge read just before and just after
+ * it: Committed_AS includes that charge, and a question about a later
+ * fork or mmap wants it out (the reader will be gone by then). It is
+ * taken only if it did not move in between. */
 static int read_machine(struct reader *R, struct ovc_live_snap *s, struct ovc_err *e)
 {
+	uint64_t before = 0, after = 0;
+	int self = self_charge(R, &before) == 0;
 	int rc = read_meminfo(R, s, e);
 
+	if (self && self_charge(R, &after) == 0 && after == before) {
+		s->self_committed_kb = before;
+		s->have_self = 1;
+	}
 	if (rc == 0)
 		rc = read_release(R, s, e);
 	if (rc < 0)
@@ -683,6 +695,30 @@ static void read_sysv(struct reader *R, struct ovc_live_snap *s)
 	s->sysv_size_kb = a.size_kb;
 	s->sysv_rss_kb = a.rss_kb;
 	s->sysv_swap_kb = a.swap_kb;
+}
+
+/* The reader's own charge: "ac" in self/smaps, read with R's buffer and
+ * an accumulator without callbacks, so that reading it allocates nothing
+ * (an allocation could grow the heap, and the charge, in between). */
+static int self_charge(struct reader *R, uint64_t *kb)
+{
+	struct ovc_smaps_acc a;
+	struct sink k = { &a, NULL };
+	int fd = ovc_proc_file_open(R->root.fd, "self/smaps");
+	long rc;
+
+	if (fd < 0)
+		return -1;
+	ovc_smaps_init(&a);
+	rc = stream_lines(fd, R->chunk, sizeof(R->chunk), &k);
+	close(fd);
+	if (rc < 0)
+		return -1;
+	ovc_smaps_end(&a);
+	if (a.bad)
+		return -1;
+	*kb = a.committed;
+	return 0;
 }
 
 int ovc_live_read(const char *root, struct ovc_live_snap *s, struct ovc_err *e)

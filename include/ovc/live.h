@@ -122,6 +122,9 @@ struct ovc_live_snap {
 	int64_t sysctl[OVC_SYSCTL_COUNT];	/* sys/vm/..., by enum ovc_sysctl_key */
 	uint32_t have_sysctl;			/* bit k: sysctl[k] was read */
 	uint64_t uptime_s;
+	uint64_t self_committed_kb;	/* the reader's own charge ("ac" in self/smaps)
+					 * when it read meminfo, if have_self */
+	uint8_t have_self;		/* it was the same just before and just after */
 	struct ovc_live_proc *procs;	/* every pid directory, in pid order */
 	size_t nprocs;
 	size_t vanished;	/* listed, then gone before they were read */

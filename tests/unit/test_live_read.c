@@ -437,6 +437,11 @@ static void test_real_proc(void **state)
 		    me->vm_size <= status_vmsize("/proc/self/status") + 1024);
 	assert_int_equal(me->uid, getuid());
 	assert_true(me->committed > 0 && me->map_count > 0);
+	/* the reader's own charge as meminfo was read: measured with nothing
+	 * allocated in between, so no more than what its smaps shows later
+	 * (the reader's buffers and threads come after), and not nothing */
+	assert_int_equal(s.have_self, 1);
+	assert_true(s.self_committed_kb > 0 && s.self_committed_kb <= me->committed);
 	assert_int_equal(sysinfo(&si), 0);
 	assert_int_equal(s.mi.mem_total, (uint64_t)si.totalram * si.mem_unit / 1024);
 	assert_int_equal(s.ncpus, (unsigned)sysconf(_SC_NPROCESSORS_ONLN));
