@@ -21,8 +21,9 @@ void cli_usage(FILE *f, const struct cli_ctx *ctx)
 {
 	fprintf(f, "usage: %s [--help] [--version] [COMMAND [ARGS...]]\n\n"
 		"Model Linux memory overcommit accounting and the OOM killer.\n"
-		"With no command: '%s status', this machine's commit headroom and OOM order.\n\n"
-		"Commands:\n", ctx->prog, ctx->prog);
+		"With no command: '%s status' (and its options: '%s --json'), this machine's\n"
+		"commit headroom and OOM order.\n\n"
+		"Commands:\n", ctx->prog, ctx->prog, ctx->prog);
 	for (size_t i = 0; i < ctx->ncmds; i++)
 		fprintf(f, "  %-10s %s\n", ctx->cmds[i].name, ctx->cmds[i].help);
 	fprintf(f, "\nSee '%s help COMMAND' for the options of one command.\n", ctx->prog);

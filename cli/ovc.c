@@ -40,6 +40,7 @@ int main(int argc, char **argv)
 		.prog = "ovc", .out = stdout, .err = stderr,
 		.cmds = commands, .ncmds = sizeof(commands) / sizeof(commands[0]),
 	};
+	static char status_name[] = "status";
 	const struct cli_cmd *cmd;
 	int i = 1;
 
@@ -56,12 +57,12 @@ int main(int argc, char **argv)
 			i++;
 			break;
 		}
-		cli_error(&ctx, "unknown option '%s'", argv[i]);
-		cli_usage(ctx.err, &ctx);
-		return CLI_EXIT_USAGE;
+		/* any other option: `ovc --json` is `ovc status --json` */
+		argv[i - 1] = status_name;
+		return finish(&ctx, cmd_status(argc - i + 1, argv + i - 1, &ctx));
 	}
 	if (i == argc) {	/* no command: this machine's status */
-		char *status_argv[] = { "status", NULL };
+		char *status_argv[] = { status_name, NULL };
 
 		return finish(&ctx, cmd_status(1, status_argv, &ctx));
 	}
